@@ -1,0 +1,158 @@
+"""The demo programme, built from the hand-written corpus in fixtures/ through the same
+services planners' actions go through. Idempotent: running it again adds nothing."""
+
+import json
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.text import slugify
+
+from venues.models import Venue
+
+from . import services, timefmt
+from .models import ConferencePage, RegionalEventPage, SessionPage, Speaker
+
+CORPUS = Path(settings.BASE_DIR) / "fixtures" / "demo_programme.json"
+CONFERENCE_START = date(2027, 3, 8)  # a Monday; five days to Friday 12 March
+CONFERENCE_DAYS = 5
+SLOTS = [time(9, 30), time(10, 30), time(11, 30), time(13, 30), time(14, 30), time(15, 30)]
+SESSION_LENGTH = timedelta(minutes=50)
+FIRST_MEETUP = date(2027, 4, 14)  # Wednesdays, a week apart, after the online week
+
+
+@dataclass
+class DemoSummary:
+    conference: ConferencePage
+    created: dict[str, int]
+
+
+def load_corpus(path: Path = CORPUS) -> dict:
+    """The hand-written demo programme (streams, sessions, speakers, meetups) as a dict."""
+    with path.open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def session_slot(index: int, tz) -> tuple[datetime, datetime]:
+    """Start and end of the ``index``-th session of a stream: six a day, day after day."""
+    day = CONFERENCE_START + timedelta(days=index // len(SLOTS))
+    start = datetime.combine(day, SLOTS[index % len(SLOTS)], tzinfo=tz)
+    return start, start + SESSION_LENGTH
+
+
+@transaction.atomic
+def load_demo(*, seed: int = 1, corpus: dict | None = None) -> DemoSummary:
+    """Build (or complete) the demo programme; returns what it made, by kind."""
+    corpus = corpus or load_corpus()
+    rng = random.Random(seed)
+    created = {"conferences": 0, "streams": 0, "speakers": 0, "sessions": 0, "venues": 0, "meetups": 0}
+    home = services.default_home_page()
+
+    spec = corpus["conference"]
+    conference = ConferencePage.objects.child_of(home).filter(slug=spec["slug"]).first()
+    if conference is None:
+        conference = services.add_conference(
+            parent=home,
+            title=spec["title"],
+            slug=spec["slug"],
+            start_date=CONFERENCE_START,
+            end_date=CONFERENCE_START + timedelta(days=CONFERENCE_DAYS - 1),
+            time_zone="Europe/London",
+            intro=f"<p>{spec['intro']}</p>",
+        )
+        created["conferences"] += 1
+    tz = conference.zone
+
+    speakers = {}
+    existing_speakers = {speaker.name: speaker for speaker in Speaker.objects.all()}
+    for person in corpus["speakers"]:
+        speaker = existing_speakers.get(person["name"])
+        if speaker is None:
+            speaker = Speaker.objects.create(
+                name=person["name"], role=person["role"], organisation=person["organisation"], bio=person["bio"]
+            )
+            created["speakers"] += 1
+        speakers[person["key"]] = speaker
+
+    existing_sessions = {page.slug: page for page in SessionPage.objects.child_of(conference)}
+    sessions: dict[str, SessionPage] = {}
+    for order, stream_spec in enumerate(corpus["streams"]):
+        stream = conference.streams.filter(slug=stream_spec["slug"]).first()
+        if stream is None:
+            stream = services.add_stream(
+                conference=conference,
+                name=stream_spec["name"],
+                slug=stream_spec["slug"],
+                description=stream_spec["description"],
+                sort_order=order,
+            )
+            created["streams"] += 1
+        for index, item in enumerate(stream_spec["sessions"]):
+            slug = slugify(item["title"])[:80].strip("-")
+            session = existing_sessions.get(slug)
+            if session is None:
+                start, end = session_slot(index, tz)
+                session = services.add_session(
+                    conference=conference,
+                    title=item["title"],
+                    slug=slug,
+                    stream=stream,
+                    start=start,
+                    end=end,
+                    format=item["format"],
+                    summary=item["summary"],
+                    speakers=[speakers[key] for key in item["speakers"]],
+                    join_url=f"https://meet.example.org/relay/{stream.slug}-{rng.randrange(10**6):06d}",
+                )
+                created["sessions"] += 1
+            sessions[f"{stream_spec['slug']}:{index}"] = session
+
+    existing_meetups = set(RegionalEventPage.objects.child_of(conference).values_list("slug", flat=True))
+    for week, meetup_spec in enumerate(corpus["regional_meetups"]):
+        capacity = rng.choice([40, 60, 80, 120])
+        if meetup_spec["slug"] in existing_meetups:
+            continue
+        venue_spec = meetup_spec["venue"]
+        venue, venue_created = Venue.objects.get_or_create(
+            name=venue_spec["name"],
+            town=venue_spec["town"],
+            defaults={
+                "address": venue_spec["address"],
+                "postcode": venue_spec["postcode"],
+                "latitude": Decimal(str(venue_spec["latitude"])).quantize(Decimal("0.000001")),
+                "longitude": Decimal(str(venue_spec["longitude"])).quantize(Decimal("0.000001")),
+                "accessibility_notes": venue_spec["accessibility_notes"],
+            },
+        )
+        created["venues"] += venue_created
+        venue_tz = timefmt.zone(venue.time_zone)
+        day = FIRST_MEETUP + timedelta(weeks=week)
+        agenda = [
+            services.AgendaItemPlan(
+                title=item["title"],
+                start_time=time.fromisoformat(item["start"]),
+                end_time=time.fromisoformat(item["end"]),
+                description=item["description"],
+                continues=[sessions[ref] for ref in item["continues"]],
+            )
+            for item in meetup_spec["agenda"]
+        ]
+        services.add_meetup(
+            conference=conference,
+            title=meetup_spec["title"],
+            slug=meetup_spec["slug"],
+            venue=venue,
+            start=datetime.combine(day, agenda[0].start_time, tzinfo=venue_tz),
+            end=datetime.combine(day, agenda[-1].end_time, tzinfo=venue_tz),
+            capacity=capacity,
+            intro=f"<p>{meetup_spec['intro']}</p>",
+            agenda=agenda,
+        )
+        created["meetups"] += 1
+    return DemoSummary(conference=conference, created=created)
+
+

@@ -1,0 +1,105 @@
+"""Admin page forms that hold planners to the programme's rules (see scheduling.py) and only
+offer choices that make sense for the conference a page sits under."""
+
+from wagtail.admin.forms import WagtailAdminPageForm
+
+
+class ProgrammePageForm(WagtailAdminPageForm):
+    """A page form that knows the conference the page belongs to and reports problems by field."""
+
+    def conference(self):
+        """The ConferencePage this page sits under (for a conference: itself, if saved)."""
+        parent = self.parent_page or (self.instance.get_parent() if self.instance.pk else None)
+        return parent.specific if parent is not None else None
+
+    def add_problems(self, problems: dict[str, list[str]]) -> None:
+        for field, messages in problems.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+
+
+class ConferencePageForm(ProgrammePageForm):
+    def clean(self):
+        from .scheduling import conference_problems
+
+        cleaned_data = super().clean()
+        self.add_problems(
+            conference_problems(
+                start_date=cleaned_data.get("start_date"),
+                end_date=cleaned_data.get("end_date"),
+                conference_id=self.instance.pk,
+            )
+        )
+        return cleaned_data
+
+
+class SessionPageForm(ProgrammePageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        conference = self.conference()
+        if conference is not None and "stream" in self.fields:
+            self.fields["stream"].queryset = conference.streams.all()
+            self.fields["stream"].help_text = "Streams are set up per conference under Snippets › Streams."
+
+    def clean(self):
+        from .scheduling import session_problems
+
+        cleaned_data = super().clean()
+        conference = self.conference()
+        if conference is not None:
+            self.add_problems(
+                session_problems(
+                    conference=conference,
+                    stream=cleaned_data.get("stream"),
+                    start=cleaned_data.get("start"),
+                    end=cleaned_data.get("end"),
+                    speakers=cleaned_data.get("speakers") or (),
+                    session_id=self.instance.pk,
+                )
+            )
+        return cleaned_data
+
+
+class RegionalEventPageForm(ProgrammePageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        conference = self.conference()
+        if conference is not None:
+            from .models import SessionPage
+
+            sessions = SessionPage.objects.child_of(conference).order_by("start")
+            for form in self.formsets["agenda_items"].forms:
+                form.fields["continues"].queryset = sessions
+
+    def clean(self):
+        from venues.models import Venue
+
+        from . import timefmt
+        from .scheduling import agenda_item_problems, meetup_problems
+
+        cleaned_data = super().clean()
+        conference = self.conference()
+        if conference is None:
+            return cleaned_data
+        start, end = cleaned_data.get("start"), cleaned_data.get("end")
+        self.add_problems(meetup_problems(conference=conference, start=start, end=end))
+        venue: Venue | None = cleaned_data.get("venue")
+        tz = timefmt.zone(venue.time_zone) if venue else None
+        for form in self.formsets["agenda_items"].forms:
+            if not form.is_valid() or form.cleaned_data.get("DELETE") or not form.has_changed():
+                continue
+            data = form.cleaned_data
+            problems = agenda_item_problems(
+                conference=conference,
+                title=data.get("title", ""),
+                start_time=data.get("start_time"),
+                end_time=data.get("end_time"),
+                continues=data.get("continues") or (),
+                meetup_start=start,
+                meetup_end=end,
+                tz=tz,
+            )
+            for field, messages in problems.items():
+                for message in messages:
+                    form.add_error(field, message)
+        return cleaned_data

@@ -1,0 +1,306 @@
+"""The programme: a flagship online conference, its streams, sessions and speakers, and the
+regional meetups that carry its sessions forward. Events are Wagtail pages; streams and
+speakers are snippets."""
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.functional import cached_property
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from venues.models import Venue
+from venues.timezones import validate_time_zone
+
+from . import serializers, timefmt
+from .forms import ConferencePageForm, RegionalEventPageForm, SessionPageForm
+
+INTRO_FEATURES = ["bold", "italic", "link", "ul", "ol"]
+
+
+class SessionFormat(models.TextChoices):
+    TALK = "talk", "Talk"
+    PANEL = "panel", "Panel"
+    DISCUSSION = "discussion", "Discussion"
+    WORKSHOP = "workshop", "Workshop"
+    CASE_STUDY = "case-study", "Case study"
+
+
+class ConferencePage(RoutablePageMixin, Page):
+    """The online flagship: a run of days, topic streams and the sessions in them."""
+
+    start_date = models.DateField()
+    end_date = models.DateField()
+    time_zone = models.CharField(
+        max_length=64,
+        default="Europe/London",
+        validators=[validate_time_zone],
+        help_text="The zone the programme is planned in; delegates can view it in their own.",
+    )
+    intro = RichTextField(blank=True, features=INTRO_FEATURES)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]), FieldPanel("time_zone")],
+            heading="Dates",
+        ),
+        FieldPanel("intro"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    api_fields = [
+        APIField("start_date"),
+        APIField("end_date"),
+        APIField("time_zone"),
+        APIField("intro"),
+        APIField("streams", serializer=serializers.StreamSerializer(many=True)),
+    ]
+
+    base_form_class = ConferencePageForm
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["planner.SessionPage", "planner.RegionalEventPage"]
+
+    class Meta:
+        verbose_name = "online conference"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="conference_ends_after_it_starts"
+            )
+        ]
+
+    @cached_property
+    def zone(self):
+        return timefmt.zone(self.time_zone)
+
+    def get_context(self, request, *args, **kwargs):
+        from . import queries
+
+        context = super().get_context(request, *args, **kwargs)
+        viewer_zone = queries.viewer_zone(request, default=self.time_zone)
+        context.update(
+            viewer_zone=viewer_zone,
+            zone_choices=queries.common_zones(viewer_zone.key),
+            timetable=queries.conference_timetable(self, tz=viewer_zone),
+            regional_events=queries.regional_events(self),
+        )
+        return context
+
+    @path("speakers/", name="speakers")
+    def speakers(self, request):
+        """Everyone speaking at this conference, with the sessions they speak in."""
+        from . import queries
+
+        viewer_zone = queries.viewer_zone(request, default=self.time_zone)
+        return self.render(
+            request,
+            context_overrides={"speakers": queries.conference_speakers(self), "viewer_zone": viewer_zone},
+            template="planner/conference_speakers.html",
+        )
+
+
+
+class Stream(models.Model):
+    """A topic stream of one conference, such as ‘Digital and data’."""
+
+    conference = models.ForeignKey(ConferencePage, on_delete=models.CASCADE, related_name="streams")
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, help_text="Used in calendar feed addresses; keep it stable.")
+    description = models.TextField(blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0, help_text="Streams are shown lowest first.")
+
+    panels = [FieldPanel("conference"), FieldPanel("name"), FieldPanel("slug"), FieldPanel("description"), FieldPanel("sort_order")]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "slug"], name="stream_slug_unique_per_conference"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Speaker(index.Indexed, models.Model):
+    """A person who speaks at sessions. Public by nature: their name and role are on the programme."""
+
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True, help_text="Job title, e.g. Head of Digital.")
+    organisation = models.CharField(max_length=200, blank=True)
+    bio = models.TextField(blank=True)
+    photo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    panels = [FieldPanel("name"), FieldRowPanel([FieldPanel("role"), FieldPanel("organisation")]), FieldPanel("bio"), FieldPanel("photo")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.SearchField("organisation")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def affiliation(self) -> str:
+        """‘Head of Digital, Leeds City Council’, or whichever half is known."""
+        return ", ".join(part for part in (self.role, self.organisation) if part)
+
+
+class SessionPage(Page):
+    """One online session in a stream of the conference it sits under."""
+
+    stream = models.ForeignKey(Stream, on_delete=models.PROTECT, related_name="sessions")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    format = models.CharField(max_length=20, choices=SessionFormat.choices, default=SessionFormat.TALK)
+    speakers = ParentalManyToManyField(Speaker, blank=True, related_name="sessions")
+    summary = models.TextField(help_text="Two or three sentences: what delegates will take away.")
+    join_url = models.URLField(blank=True, verbose_name="online join link")
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("stream"),
+        FieldRowPanel([FieldPanel("start"), FieldPanel("end")], heading="When"),
+        FieldPanel("format"),
+        FieldPanel("speakers"),
+        FieldPanel("summary"),
+        FieldPanel("join_url"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.RelatedFields("stream", [index.SearchField("name")]),
+        index.RelatedFields("speakers", [index.SearchField("name"), index.SearchField("organisation")]),
+        index.FilterField("start"),
+    ]
+    api_fields = [
+        APIField("start"),
+        APIField("end"),
+        APIField("format"),
+        APIField("summary"),
+        APIField("stream", serializer=serializers.StreamSerializer()),
+        APIField("speakers", serializer=serializers.SpeakerSerializer(many=True)),
+    ]
+
+    base_form_class = SessionPageForm
+    parent_page_types = ["planner.ConferencePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "online session"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="session_ends_after_it_starts")
+        ]
+
+    def get_context(self, request, *args, **kwargs):
+        from . import queries
+
+        context = super().get_context(request, *args, **kwargs)
+        conference = self.get_parent().specific
+        viewer_zone = queries.viewer_zone(request, default=conference.time_zone)
+        context.update(
+            conference=conference,
+            viewer_zone=viewer_zone,
+            zone_choices=queries.common_zones(viewer_zone.key),
+            speakers=self.speakers.all(),
+            continued_at=queries.meetups_continuing(self),
+        )
+        return context
+
+
+class RegionalEventPage(Page):
+    """A face-to-face meetup at a venue that carries some of the conference's sessions forward."""
+
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="regional_events")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    capacity = models.PositiveIntegerField(
+        validators=[MinValueValidator(1)], help_text="Places available in the room, including speakers."
+    )
+    intro = RichTextField(blank=True, features=INTRO_FEATURES)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("venue"),
+        FieldRowPanel([FieldPanel("start"), FieldPanel("end")], heading="When"),
+        FieldPanel("capacity"),
+        FieldPanel("intro"),
+        InlinePanel("agenda_items", heading="Agenda", label="agenda item"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.RelatedFields("venue", [index.SearchField("name"), index.SearchField("town")]),
+    ]
+    api_fields = [
+        APIField("start"),
+        APIField("end"),
+        APIField("capacity"),
+        APIField("intro"),
+        APIField("venue", serializer=serializers.VenueSerializer()),
+        APIField("agenda_items", serializer=serializers.AgendaItemSerializer(many=True)),
+    ]
+
+    base_form_class = RegionalEventPageForm
+    parent_page_types = ["planner.ConferencePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "regional meetup"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="meetup_ends_after_it_starts"),
+            models.CheckConstraint(condition=models.Q(capacity__gte=1), name="meetup_has_room_for_someone"),
+        ]
+
+    @cached_property
+    def zone(self):
+        return timefmt.zone(self.venue.time_zone)
+
+    def get_context(self, request, *args, **kwargs):
+        from . import queries
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            conference=self.get_parent().specific,
+            venue_zone=self.zone,
+            agenda=queries.meetup_agenda(self),
+        )
+        return context
+
+
+class AgendaItem(Orderable, ClusterableModel):
+    """One in-person item at a meetup, optionally continuing online sessions."""
+
+    page = ParentalKey(RegionalEventPage, on_delete=models.CASCADE, related_name="agenda_items")
+    title = models.CharField(max_length=200)
+    start_time = models.TimeField(help_text="Local time at the venue.")
+    end_time = models.TimeField(help_text="Local time at the venue.")
+    description = models.TextField(blank=True)
+    continues = ParentalManyToManyField(
+        SessionPage,
+        blank=True,
+        related_name="continued_by",
+        help_text="Online sessions of this conference whose discussion this item carries forward.",
+    )
+
+    panels = [
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("start_time"), FieldPanel("end_time")]),
+        FieldPanel("description"),
+        FieldPanel("continues"),
+    ]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_time__gt=models.F("start_time")), name="agenda_item_ends_after_it_starts"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,159 @@
+"""Reads for the programme's public pages. Each function owns its joins and prefetches so a
+page's query count does not grow with the number of sessions, speakers or meetups."""
+
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Prefetch, QuerySet
+
+from . import timefmt
+from .models import AgendaItem, ConferencePage, RegionalEventPage, SessionPage, Speaker, Stream
+
+COMMON_ZONES = [
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Toronto",
+    "Asia/Kolkata",
+    "Australia/Sydney",
+    "UTC",
+]
+
+
+def viewer_zone(request, *, default: str) -> zoneinfo.ZoneInfo:
+    """The zone the viewer asked for with ``?tz=``, or ``default`` when absent or unknown."""
+    asked = request.GET.get("tz", "")
+    if asked in zoneinfo.available_timezones():
+        return zoneinfo.ZoneInfo(asked)
+    return timefmt.zone(default)
+
+
+def common_zones(current: str) -> list[str]:
+    """The zones offered in the ‘show times in’ picker, with ``current`` always among them."""
+    return COMMON_ZONES if current in COMMON_ZONES else [current, *COMMON_ZONES]
+
+
+def conference_sessions(conference: ConferencePage) -> QuerySet[SessionPage]:
+    """Published sessions of ``conference`` in time order, with stream and speakers loaded."""
+    return (
+        SessionPage.objects.live()
+        .public()
+        .child_of(conference)
+        .select_related("stream")
+        .prefetch_related("speakers")
+        .order_by("start", "stream__sort_order", "title")
+    )
+
+
+@dataclass
+class TimetableSlot:
+    """Sessions starting at one local time, one cell (a list, usually of one) per stream."""
+
+    starts: datetime
+    label: str
+    cells: list[list[SessionPage]]
+
+
+@dataclass
+class TimetableDay:
+    day: date
+    label: str
+    slots: list[TimetableSlot] = field(default_factory=list)
+
+    @property
+    def session_count(self) -> int:
+        return sum(len(cell) for slot in self.slots for cell in slot.cells)
+
+
+@dataclass
+class Timetable:
+    streams: list[Stream]
+    days: list[TimetableDay]
+    tz: zoneinfo.ZoneInfo
+
+    @property
+    def session_count(self) -> int:
+        return sum(day.session_count for day in self.days)
+
+
+def build_timetable(sessions: list[SessionPage], streams: list[Stream], *, tz: zoneinfo.ZoneInfo) -> Timetable:
+    """Group ``sessions`` into days × start times × streams, in ``tz``. Pure: no queries."""
+    column = {stream.pk: index for index, stream in enumerate(streams)}
+    grouped: dict[date, dict[datetime, list[list[SessionPage]]]] = defaultdict(dict)
+    for session in sorted(sessions, key=lambda s: (s.start, column.get(s.stream_id, 0), s.title)):
+        local = session.start.astimezone(tz)
+        cells = grouped[local.date()].setdefault(local.replace(second=0, microsecond=0), [[] for _ in streams])
+        if session.stream_id in column:
+            cells[column[session.stream_id]].append(session)
+    days = [
+        TimetableDay(
+            day=day,
+            label=timefmt.long_date(day),
+            slots=[
+                TimetableSlot(starts=starts, label=f"{starts:%H:%M}", cells=cells)
+                for starts, cells in sorted(slots.items())
+            ],
+        )
+        for day, slots in sorted(grouped.items())
+    ]
+    return Timetable(streams=streams, days=days, tz=tz)
+
+
+def conference_timetable(conference: ConferencePage, *, tz: zoneinfo.ZoneInfo) -> Timetable:
+    """The conference's published programme as a timetable in ``tz``."""
+    return build_timetable(list(conference_sessions(conference)), list(conference.streams.all()), tz=tz)
+
+
+def regional_events(conference: ConferencePage) -> QuerySet[RegionalEventPage]:
+    """Published meetups of ``conference``, soonest first, with their venues."""
+    return RegionalEventPage.objects.live().public().child_of(conference).select_related("venue").order_by("start")
+
+
+def conference_speakers(conference: ConferencePage) -> QuerySet[Speaker]:
+    """Speakers in the published sessions of ``conference``, each with those sessions in time order."""
+    sessions = SessionPage.objects.live().public().child_of(conference)
+    return (
+        Speaker.objects.filter(sessions__in=sessions)
+        .distinct()
+        .order_by("name")
+        .prefetch_related(
+            Prefetch("sessions", queryset=sessions.select_related("stream").order_by("start"), to_attr="programme")
+        )
+    )
+
+
+def meetups_continuing(session: SessionPage) -> QuerySet[RegionalEventPage]:
+    """Published meetups with an agenda item that carries ``session`` forward."""
+    return (
+        RegionalEventPage.objects.live()
+        .public()
+        .filter(agenda_items__continues=session)
+        .distinct()
+        .select_related("venue")
+        .order_by("start")
+    )
+
+
+def meetup_agenda(meetup: RegionalEventPage) -> list[AgendaItem]:
+    """The meetup's agenda in order, each item with the published sessions it continues."""
+    return list(
+        meetup.agenda_items.all().prefetch_related(
+            Prefetch("continues", queryset=SessionPage.objects.live().select_related("stream").order_by("start"))
+        )
+    )
+
+
+def conferences_with_meetups() -> list[ConferencePage]:
+    """Published conferences, earliest first, each with ``.meetups`` (published, with venues)."""
+    conferences = list(ConferencePage.objects.live().public().order_by("start_date"))
+    meetups_by_parent: dict[str, list[RegionalEventPage]] = defaultdict(list)
+    meetups = RegionalEventPage.objects.live().public().select_related("venue").order_by("start")
+    for meetup in meetups:
+        meetups_by_parent[meetup.path[: -RegionalEventPage.steplen]].append(meetup)
+    for conference in conferences:
+        conference.meetups = meetups_by_parent.get(conference.path, [])
+    return conferences

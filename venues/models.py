@@ -1,0 +1,78 @@
+"""Places where regional meetups happen."""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.search import index
+
+from .timezones import validate_time_zone
+
+
+class Venue(index.Indexed, models.Model):
+    """A real building a regional meetup can be held in, with its position and time zone."""
+
+    name = models.CharField(max_length=200)
+    address = models.TextField(help_text="Street address, one part per line, without town or postcode.")
+    town = models.CharField(max_length=100)
+    postcode = models.CharField(max_length=12, blank=True)
+    latitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=6,
+        validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))],
+        help_text="Decimal degrees, north positive, e.g. 53.478100.",
+    )
+    longitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
+        help_text="Decimal degrees, east positive (UK venues are mostly negative), e.g. -2.244400.",
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        default="Europe/London",
+        validators=[validate_time_zone],
+        help_text="IANA name, e.g. Europe/London. Meetup times are shown in this zone.",
+    )
+    accessibility_notes = models.TextField(
+        blank=True, help_text="Step-free access, hearing loops, quiet rooms, accessible toilets, parking."
+    )
+
+    panels = [
+        FieldPanel("name"),
+        MultiFieldPanel(
+            [FieldPanel("address"), FieldRowPanel([FieldPanel("town"), FieldPanel("postcode")])],
+            heading="Address",
+        ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]), FieldPanel("time_zone")],
+            heading="Position",
+        ),
+        FieldPanel("accessibility_notes"),
+    ]
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("town"),
+        index.AutocompleteField("name"),
+        index.FilterField("town"),
+    ]
+
+    class Meta:
+        ordering = ["town", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90)
+                & models.Q(longitude__gte=-180, longitude__lte=180),
+                name="venue_coordinates_on_earth",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.town}"
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The full postal address as lines, town and postcode last."""
+        lines = [line.strip() for line in self.address.splitlines() if line.strip()]
+        return [*lines, self.town, *([self.postcode] if self.postcode else [])]
