@@ -47,9 +47,7 @@ class SiteSettings(BaseSiteSetting):
     """Who runs the programme and how delegates reach them; shown in every page's footer."""
 
     site_name = models.CharField(max_length=100, default="Relay")
-    tagline = models.CharField(
-        max_length=200, blank=True, default="One online conference, many regional meetups."
-    )
+    tagline = models.CharField(max_length=200, blank=True, default="One online conference, many regional meetups.")
     organiser_name = models.CharField(max_length=200, blank=True)
     organiser_email = models.EmailField(blank=True)
     organiser_phone = models.CharField(max_length=40, blank=True)

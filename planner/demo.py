@@ -49,7 +49,7 @@ def load_demo(*, seed: int = 1, corpus: dict | None = None) -> DemoSummary:
     """Build (or complete) the demo programme; returns what it made, by kind."""
     corpus = corpus or load_corpus()
     rng = random.Random(seed)
-    created = {"conferences": 0, "streams": 0, "speakers": 0, "sessions": 0, "venues": 0, "meetups": 0}
+    created = dict.fromkeys(["conference", "stream", "speaker", "session", "venue", "meetup"], 0)
     home = services.default_home_page()
 
     spec = corpus["conference"]
@@ -64,7 +64,7 @@ def load_demo(*, seed: int = 1, corpus: dict | None = None) -> DemoSummary:
             time_zone="Europe/London",
             intro=f"<p>{spec['intro']}</p>",
         )
-        created["conferences"] += 1
+        created["conference"] += 1
     tz = conference.zone
 
     speakers = {}
@@ -75,7 +75,7 @@ def load_demo(*, seed: int = 1, corpus: dict | None = None) -> DemoSummary:
             speaker = Speaker.objects.create(
                 name=person["name"], role=person["role"], organisation=person["organisation"], bio=person["bio"]
             )
-            created["speakers"] += 1
+            created["speaker"] += 1
         speakers[person["key"]] = speaker
 
     existing_sessions = {page.slug: page for page in SessionPage.objects.child_of(conference)}
@@ -90,7 +90,7 @@ def load_demo(*, seed: int = 1, corpus: dict | None = None) -> DemoSummary:
                 description=stream_spec["description"],
                 sort_order=order,
             )
-            created["streams"] += 1
+            created["stream"] += 1
         for index, item in enumerate(stream_spec["sessions"]):
             slug = slugify(item["title"])[:80].strip("-")
             session = existing_sessions.get(slug)
@@ -108,7 +108,7 @@ def load_demo(*, seed: int = 1, corpus: dict | None = None) -> DemoSummary:
                     speakers=[speakers[key] for key in item["speakers"]],
                     join_url=f"https://meet.example.org/relay/{stream.slug}-{rng.randrange(10**6):06d}",
                 )
-                created["sessions"] += 1
+                created["session"] += 1
             sessions[f"{stream_spec['slug']}:{index}"] = session
 
     existing_meetups = set(RegionalEventPage.objects.child_of(conference).values_list("slug", flat=True))
@@ -128,7 +128,7 @@ def load_demo(*, seed: int = 1, corpus: dict | None = None) -> DemoSummary:
                 "accessibility_notes": venue_spec["accessibility_notes"],
             },
         )
-        created["venues"] += venue_created
+        created["venue"] += venue_created
         venue_tz = timefmt.zone(venue.time_zone)
         day = FIRST_MEETUP + timedelta(weeks=week)
         agenda = [
@@ -152,7 +152,5 @@ def load_demo(*, seed: int = 1, corpus: dict | None = None) -> DemoSummary:
             intro=f"<p>{meetup_spec['intro']}</p>",
             agenda=agenda,
         )
-        created["meetups"] += 1
+        created["meetup"] += 1
     return DemoSummary(conference=conference, created=created)
-
-

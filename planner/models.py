@@ -2,6 +2,7 @@
 regional meetups that carry its sessions forward. Events are Wagtail pages; streams and
 speakers are snippets."""
 
+from django import forms
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.functional import cached_property
@@ -103,7 +104,6 @@ class ConferencePage(RoutablePageMixin, Page):
         )
 
 
-
 class Stream(models.Model):
     """A topic stream of one conference, such as ‘Digital and data’."""
 
@@ -113,7 +113,13 @@ class Stream(models.Model):
     description = models.TextField(blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0, help_text="Streams are shown lowest first.")
 
-    panels = [FieldPanel("conference"), FieldPanel("name"), FieldPanel("slug"), FieldPanel("description"), FieldPanel("sort_order")]
+    panels = [
+        FieldPanel("conference"),
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("sort_order"),
+    ]
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -132,11 +138,14 @@ class Speaker(index.Indexed, models.Model):
     role = models.CharField(max_length=200, blank=True, help_text="Job title, e.g. Head of Digital.")
     organisation = models.CharField(max_length=200, blank=True)
     bio = models.TextField(blank=True)
-    photo = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    photo = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
-    panels = [FieldPanel("name"), FieldRowPanel([FieldPanel("role"), FieldPanel("organisation")]), FieldPanel("bio"), FieldPanel("photo")]
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("role"), FieldPanel("organisation")]),
+        FieldPanel("bio"),
+        FieldPanel("photo"),
+    ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.SearchField("organisation")]
 
     class Meta:
@@ -164,10 +173,10 @@ class SessionPage(Page):
 
     content_panels = [
         *Page.content_panels,
-        FieldPanel("stream"),
+        FieldPanel("stream", widget=forms.Select),
         FieldRowPanel([FieldPanel("start"), FieldPanel("end")], heading="When"),
         FieldPanel("format"),
-        FieldPanel("speakers"),
+        FieldPanel("speakers", widget=forms.CheckboxSelectMultiple),
         FieldPanel("summary"),
         FieldPanel("join_url"),
     ]
@@ -292,7 +301,7 @@ class AgendaItem(Orderable, ClusterableModel):
         FieldPanel("title"),
         FieldRowPanel([FieldPanel("start_time"), FieldPanel("end_time")]),
         FieldPanel("description"),
-        FieldPanel("continues"),
+        FieldPanel("continues", widget=forms.SelectMultiple(attrs={"size": 8})),
     ]
 
     class Meta(Orderable.Meta):

@@ -131,4 +131,3 @@ def agenda_item_problems(
             + "."
         )
     return dict(problems)
-

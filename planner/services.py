@@ -56,7 +56,9 @@ def add_conference(
     return publish_child(parent=parent, page=conference)
 
 
-def add_stream(*, conference: ConferencePage, name: str, slug: str, description: str = "", sort_order: int = 0) -> Stream:
+def add_stream(
+    *, conference: ConferencePage, name: str, slug: str, description: str = "", sort_order: int = 0
+) -> Stream:
     """Create a topic stream in ``conference``."""
     stream = Stream(conference=conference, name=name, slug=slug, description=description, sort_order=sort_order)
     stream.full_clean()
@@ -79,9 +81,7 @@ def add_session(
     join_url: str = "",
 ) -> SessionPage:
     """Create and publish a session, refusing clashes, foreign streams and dates outside the conference."""
-    raise_problems(
-        session_problems(conference=conference, stream=stream, start=start, end=end, speakers=speakers)
-    )
+    raise_problems(session_problems(conference=conference, stream=stream, start=start, end=end, speakers=speakers))
     session = SessionPage(
         title=title, slug=slug, stream=stream, start=start, end=end, format=format, summary=summary, join_url=join_url
     )

@@ -28,7 +28,9 @@ def time_range(start: datetime, end: datetime, tz: zoneinfo.ZoneInfo) -> str:
     """‘09:30 to 10:15 BST’: both ends in ``tz`` with its abbreviation written out."""
     local_start, local_end = start.astimezone(tz), end.astimezone(tz)
     if local_start.date() != local_end.date():
-        return f"{long_date(local_start.date())} {local_start:%H:%M} to {long_date(local_end.date())} {local_end:%H:%M %Z}"
+        return (
+            f"{long_date(local_start.date())} {local_start:%H:%M} to {long_date(local_end.date())} {local_end:%H:%M %Z}"
+        )
     return f"{local_start:%H:%M} to {local_end:%H:%M %Z}"
 
 

@@ -9,6 +9,9 @@ from wagtail.search import index
 
 from .timezones import validate_time_zone
 
+LATITUDE_RANGE = "Latitude must be between -90 and 90 degrees (north is positive; UK venues are about 50 to 61)."
+LONGITUDE_RANGE = "Longitude must be between -180 and 180 degrees (east is positive; most of the UK is negative)."
+
 
 class Venue(index.Indexed, models.Model):
     """A real building a regional meetup can be held in, with its position and time zone."""
@@ -17,16 +20,24 @@ class Venue(index.Indexed, models.Model):
     address = models.TextField(help_text="Street address, one part per line, without town or postcode.")
     town = models.CharField(max_length=100)
     postcode = models.CharField(max_length=12, blank=True)
+    # Room for three digits before the point on both, so an out-of-range value gets the range
+    # message below rather than Django's "no more than 2 digits".
     latitude = models.DecimalField(
-        max_digits=8,
+        max_digits=9,
         decimal_places=6,
-        validators=[MinValueValidator(Decimal("-90")), MaxValueValidator(Decimal("90"))],
+        validators=[
+            MinValueValidator(Decimal("-90"), message=LATITUDE_RANGE),
+            MaxValueValidator(Decimal("90"), message=LATITUDE_RANGE),
+        ],
         help_text="Decimal degrees, north positive, e.g. 53.478100.",
     )
     longitude = models.DecimalField(
         max_digits=9,
         decimal_places=6,
-        validators=[MinValueValidator(Decimal("-180")), MaxValueValidator(Decimal("180"))],
+        validators=[
+            MinValueValidator(Decimal("-180"), message=LONGITUDE_RANGE),
+            MaxValueValidator(Decimal("180"), message=LONGITUDE_RANGE),
+        ],
         help_text="Decimal degrees, east positive (UK venues are mostly negative), e.g. -2.244400.",
     )
     time_zone = models.CharField(

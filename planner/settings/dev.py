@@ -6,3 +6,4 @@ DEBUG = True
 SECRET_KEY = "dev-only-insecure-key-never-used-in-production"  # noqa: S105
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns when it is missing

@@ -14,9 +14,7 @@ def required_env(name: str) -> str:
     """The value of environment variable ``name``; stop start-up with a clear message if unset."""
     value = os.environ.get(name, "").strip()
     if not value:
-        raise ImproperlyConfigured(
-            f"{name} must be set in the environment for production (see README: Configuration)."
-        )
+        raise ImproperlyConfigured(f"{name} must be set in the environment for production (see README: Configuration).")
     return value
 
 

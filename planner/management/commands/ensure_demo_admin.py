@@ -11,8 +11,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
-            raise CommandError("The demo admin login is for development only (DEBUG is off); create real users instead.")
+            raise CommandError(
+                "The demo admin login is for development only (DEBUG is off); create real users instead."
+            )
         User = get_user_model()
         if not User.objects.filter(username=DEMO_USERNAME).exists():
             User.objects.create_superuser(DEMO_USERNAME, "admin@relay.invalid", DEMO_PASSWORD)
-        self.stdout.write(f"Wagtail admin: http://127.0.0.1:8000/admin/  user: {DEMO_USERNAME}  password: {DEMO_PASSWORD}")
+        self.stdout.write(
+            f"Wagtail admin: http://127.0.0.1:8000/admin/  user: {DEMO_USERNAME}  password: {DEMO_PASSWORD}"
+        )

@@ -11,7 +11,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed, **options):
         summary = load_demo(seed=seed)
-        made = ", ".join(f"{count} {kind}" for kind, count in summary.created.items() if count)
+        made = ", ".join(
+            f"{count} {kind}{'s' if count != 1 else ''}" for kind, count in summary.created.items() if count
+        )
         self.stdout.write(
             self.style.SUCCESS(f"Demo programme ready: {summary.conference.title} ({made or 'nothing new to add'}).")
         )

@@ -1,0 +1,65 @@
+"""The demo programme is the sector event in miniature, and loading it twice changes nothing."""
+
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+
+from planner.demo import load_corpus
+from planner.models import AgendaItem, ConferencePage, RegionalEventPage, SessionPage, Speaker, Stream
+from venues.models import Venue
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+def snapshot():
+    return {
+        "conferences": ConferencePage.objects.count(),
+        "streams": Stream.objects.count(),
+        "speakers": Speaker.objects.count(),
+        "sessions": SessionPage.objects.count(),
+        "meetups": RegionalEventPage.objects.count(),
+        "venues": Venue.objects.count(),
+        "agenda items": AgendaItem.objects.count(),
+        "links to sessions": AgendaItem.continues.through.objects.count(),
+        "revisions": sum(page.revisions.count() for page in SessionPage.objects.all()),
+    }
+
+
+def test_demo_is_a_five_day_three_stream_programme_with_five_meetups():
+    call_command("load_demo", "--seed", "3")
+    conference = ConferencePage.objects.get()
+    assert (conference.end_date - conference.start_date).days == 4
+    assert conference.streams.count() == 3
+    sessions = SessionPage.objects.live().child_of(conference)
+    assert sessions.count() >= 90
+    assert Speaker.objects.count() >= 30
+    assert Counter(s.start.date().isoformat() for s in sessions) == Counter(
+        dict.fromkeys(["2027-03-08", "2027-03-09", "2027-03-10", "2027-03-11", "2027-03-12"], 18)
+    )
+    meetups = RegionalEventPage.objects.live().child_of(conference)
+    assert len({meetup.venue.town for meetup in meetups}) == 5
+    assert all(meetup.agenda_items.filter(continues__isnull=False).exists() for meetup in meetups)
+
+
+def test_loading_the_demo_twice_adds_nothing(capsys):
+    call_command("load_demo")
+    first = snapshot()
+    call_command("load_demo")
+    assert snapshot() == first
+    assert "nothing new to add" in capsys.readouterr().out
+
+
+def test_demo_venues_are_real_places_in_the_uk():
+    call_command("load_demo")
+    for venue in Venue.objects.all():
+        assert 49.9 < venue.latitude < 60.9 and -8.2 < venue.longitude < 1.8, venue
+        assert venue.postcode
+
+
+def test_demo_corpus_reads_like_the_sector_not_placeholder_text():
+    corpus = load_corpus()
+    text = str(corpus).lower()
+    assert "lorem" not in text and "ipsum" not in text
+    titles = [session["title"] for stream in corpus["streams"] for session in stream["sessions"]]
+    assert len(titles) == len(set(titles))

@@ -1,0 +1,49 @@
+"""Each page type can only go where it makes sense in the tree."""
+
+from wagtail.models import Page
+
+from cms.models import HomePage, StandardPage
+from planner.models import ConferencePage, RegionalEventPage, SessionPage
+
+
+def allowed_children(page_class):
+    return set(page_class.allowed_subpage_models())
+
+
+def test_conference_goes_only_under_the_home_page():
+    assert ConferencePage.allowed_parent_page_models() == [HomePage]
+
+
+def test_sessions_and_meetups_go_only_under_a_conference():
+    assert SessionPage.allowed_parent_page_models() == [ConferencePage]
+    assert RegionalEventPage.allowed_parent_page_models() == [ConferencePage]
+
+
+def test_a_conference_holds_only_sessions_and_meetups():
+    assert allowed_children(ConferencePage) == {SessionPage, RegionalEventPage}
+
+
+def test_sessions_and_meetups_are_leaves():
+    assert allowed_children(SessionPage) == set()
+    assert allowed_children(RegionalEventPage) == set()
+
+
+def test_standard_pages_nest_under_home_or_each_other_but_not_in_the_programme():
+    assert set(StandardPage.allowed_parent_page_models()) == {HomePage, StandardPage}
+    assert StandardPage not in allowed_children(ConferencePage)
+
+
+def test_home_page_sits_at_the_root_only_once(db):
+    root = Page.get_first_root_node()
+    assert HomePage.allowed_parent_page_models() == [Page]
+    assert HomePage.objects.count() == 1  # made by the cms migration
+    assert not HomePage.can_create_at(root)
+
+
+def test_admin_refuses_a_session_under_the_home_page(planner_client, conference):
+    home = conference.get_parent()
+    response = planner_client.get(f"/admin/pages/add/planner/sessionpage/{home.pk}/", follow=True)
+    assert "sessionpage" not in response.redirect_chain[-1][0]
+    assert b"Data sharing" not in response.content
+    assert not SessionPage.can_create_at(home)
+    assert SessionPage.can_create_at(conference)
