@@ -61,6 +61,7 @@ class ConferencePage(RoutablePageMixin, Page):
         APIField("intro"),
         APIField("streams", serializer=serializers.StreamSerializer(many=True)),
     ]
+    api_prefetch_related = ["streams"]
 
     base_form_class = ConferencePageForm
     parent_page_types = ["cms.HomePage"]
@@ -195,6 +196,8 @@ class SessionPage(Page):
         APIField("stream", serializer=serializers.StreamSerializer()),
         APIField("speakers", serializer=serializers.SpeakerSerializer(many=True)),
     ]
+    api_select_related = ["stream"]
+    api_prefetch_related = ["speakers"]
 
     base_form_class = SessionPageForm
     parent_page_types = ["planner.ConferencePage"]
@@ -254,6 +257,8 @@ class RegionalEventPage(Page):
         APIField("venue", serializer=serializers.VenueSerializer()),
         APIField("agenda_items", serializer=serializers.AgendaItemSerializer(many=True)),
     ]
+    api_select_related = ["venue"]
+    api_prefetch_related = ["agenda_items__continues"]
 
     base_form_class = RegionalEventPageForm
     parent_page_types = ["planner.ConferencePage"]

@@ -51,21 +51,21 @@ def test_conference_page_shows_a_table_per_day_with_stream_columns(client, progr
 
 def test_conference_page_writes_out_the_time_zone_and_lists_meetups(client, programme):
     text = page_text(client.get(programme["conference"].url))
-    assert "All times below are in Europe/London" in text
+    assert "Times on this page are in Europe/London" in text
     assert "Yorkshire meetup" in text
     assert "Wednesday 14 April 2027, 10:00 to 16:00 BST (Europe/London)" in text
 
 
 def test_conference_page_shows_times_in_the_zone_the_viewer_chose(client, programme):
     text = page_text(client.get(programme["conference"].url, {"tz": "America/New_York"}))
-    assert "All times below are in America/New_York" in text
+    assert "Times on this page are in America/New_York" in text
     assert "04:30 to 05:20 EST" in text
 
 
 def test_unknown_viewer_zone_falls_back_to_the_conference_zone(client, programme):
     response = client.get(programme["conference"].url, {"tz": "Mars/Olympus_Mons"})
     assert response.status_code == 200
-    assert "All times below are in Europe/London" in page_text(response)
+    assert "Times on this page are in Europe/London" in page_text(response)
 
 
 def test_session_page_shows_when_who_and_where_it_continues(client, programme):

@@ -83,3 +83,22 @@ def test_search_results_cost_the_same_for_few_and_many_matches(client, conferenc
             conference, title=f"Procurement reform {number + 2}", start=london(date(2027, 3, 9), 8 + number % 8)
         )
     assert queries_for(client, "/search/?q=procurement") == few
+
+
+@pytest.mark.parametrize(
+    ("page_type", "fields"),
+    [
+        ("planner.SessionPage", "start,end,stream,speakers,format"),
+        ("planner.RegionalEventPage", "venue,capacity,agenda_items"),
+        ("planner.ConferencePage", "streams"),
+    ],
+)
+def test_api_listing_costs_the_same_for_one_and_many_pages(client, conference, page_type, fields):
+    url = f"/api/v2/pages/?type={page_type}&fields={fields}"
+    make_session(conference, title="First thread", speakers=[SpeakerFactory(), SpeakerFactory()])
+    make_meetup(conference, title="First meetup", venue=VenueFactory())
+    with_one = queries_for(client, url)
+    add_sessions(conference, 15)
+    make_meetup(conference, title="Second meetup", venue=VenueFactory(), day=date(2027, 4, 21))
+    make_meetup(conference, title="Third meetup", venue=VenueFactory(), day=date(2027, 4, 28))
+    assert queries_for(client, url) == with_one
