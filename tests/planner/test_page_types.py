@@ -47,3 +47,14 @@ def test_admin_refuses_a_session_under_the_home_page(planner_client, conference)
     assert b"Data sharing" not in response.content
     assert not SessionPage.can_create_at(home)
     assert SessionPage.can_create_at(conference)
+
+
+def test_moving_a_session_to_another_conference_is_refused_with_a_reason(planner_client, conference):
+    from tests.factories import make_conference, make_session
+
+    session = make_session(conference, title="Stays home")
+    other = make_conference(slug="other-conference")
+    response = planner_client.post(f"/admin/pages/{session.pk}/move/{other.pk}/confirm/", follow=True)
+    session.refresh_from_db()
+    assert session.get_parent().pk == conference.pk
+    assert "cannot move to another conference" in response.content.decode()
