@@ -39,7 +39,9 @@ class SessionPageForm(ProgrammePageForm):
         conference = self.conference()
         if conference is not None and "stream" in self.fields:
             self.fields["stream"].queryset = conference.streams.all()
-            self.fields["stream"].help_text = "Only this conference’s streams are offered; add one under Programme › Streams."
+            self.fields[
+                "stream"
+            ].help_text = "Only this conference’s streams are offered; add one under Programme › Streams."
 
     def clean(self):
         from .scheduling import session_problems
