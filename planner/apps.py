@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class PlannerConfig(AppConfig):
     name = "planner"
     verbose_name = "Programme"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("search/", cms_views.search, name="search"),
     path("api/v2/", api_router.urls),
     path("healthz", healthz, name="healthz"),
+    path("", include("planner.urls_accounts")),
 ]
 
 if settings.DEBUG:

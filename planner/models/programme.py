@@ -18,8 +18,8 @@ from wagtail.search import index
 from venues.models import Venue
 from venues.timezones import validate_time_zone
 
-from . import serializers, timefmt
-from .forms import ConferencePageForm, RegionalEventPageForm, SessionPageForm
+from .. import serializers, timefmt
+from ..forms import ConferencePageForm, RegionalEventPageForm, SessionPageForm
 
 INTRO_FEATURES = ["bold", "italic", "link", "ul", "ol"]
 
@@ -80,11 +80,14 @@ class ConferencePage(RoutablePageMixin, Page):
         return timefmt.zone(self.time_zone)
 
     def get_context(self, request, *args, **kwargs):
-        from . import queries
+        from .. import people, queries
 
         context = super().get_context(request, *args, **kwargs)
         viewer_zone = queries.viewer_zone(request, default=self.time_zone)
+        viewer = people.viewer_delegate(request.user)
         context.update(
+            viewer=viewer,
+            registered=people.is_registered(self, viewer),
             viewer_zone=viewer_zone,
             zone_choices=queries.common_zones(viewer_zone.key),
             timetable=queries.conference_timetable(self, tz=viewer_zone),
@@ -95,7 +98,7 @@ class ConferencePage(RoutablePageMixin, Page):
     @path("speakers/", name="speakers")
     def speakers(self, request):
         """Everyone speaking at this conference, with the sessions they speak in."""
-        from . import queries
+        from .. import queries
 
         viewer_zone = queries.viewer_zone(request, default=self.time_zone)
         return self.render(
@@ -210,12 +213,15 @@ class SessionPage(Page):
         ]
 
     def get_context(self, request, *args, **kwargs):
-        from . import queries
+        from .. import people, queries
 
         context = super().get_context(request, *args, **kwargs)
         conference = self.get_parent().specific
         viewer_zone = queries.viewer_zone(request, default=conference.time_zone)
+        viewer = people.viewer_delegate(request.user)
         context.update(
+            viewer=viewer,
+            starred=people.has_starred(self, viewer),
             conference=conference,
             viewer_zone=viewer_zone,
             zone_choices=queries.common_zones(viewer_zone.key),
@@ -276,10 +282,13 @@ class RegionalEventPage(Page):
         return timefmt.zone(self.venue.time_zone)
 
     def get_context(self, request, *args, **kwargs):
-        from . import queries
+        from .. import people, queries
 
         context = super().get_context(request, *args, **kwargs)
+        viewer = people.viewer_delegate(request.user)
         context.update(
+            viewer=viewer,
+            availability=people.meetup_availability(self, viewer),
             conference=self.get_parent().specific,
             venue_zone=self.zone,
             agenda=queries.meetup_agenda(self),

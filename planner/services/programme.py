@@ -13,9 +13,9 @@ from cms.models import HomePage
 from venues.models import Venue
 from venues.timezones import validate_time_zone
 
-from . import timefmt
-from .models import AgendaItem, ConferencePage, RegionalEventPage, SessionPage, Speaker, Stream
-from .scheduling import agenda_item_problems, conference_problems, meetup_problems, session_problems
+from .. import timefmt
+from ..models import AgendaItem, ConferencePage, RegionalEventPage, SessionPage, Speaker, Stream
+from ..scheduling import agenda_item_problems, conference_problems, meetup_problems, session_problems
 
 
 def raise_problems(problems: dict[str, list[str]]) -> None:

@@ -1,0 +1,82 @@
+"""Forms delegates fill in: sign-up, log-in, profile. Messages say what to fix."""
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+
+from venues.timezones import time_zone_choices
+
+from .models import Stream, Visibility
+
+
+class SignUpForm(forms.Form):
+    name = forms.CharField(max_length=200, label="Full name", help_text="As you would like it on your badge.")
+    email = forms.EmailField(label="Email address", help_text="We will send a link to confirm it.")
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 8 characters; not a common password or only numbers.",
+    )
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        password_validation.validate_password(password)
+        return password
+
+
+class EmailLoginForm(AuthenticationForm):
+    """Django's log-in form with the email address as the user name, compared without case."""
+
+    username = forms.EmailField(
+        label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+    error_messages = {
+        "invalid_login": "The email address or password is not right. If you have just signed up, "
+        "confirm your email address first using the link we sent.",
+        "inactive": "Confirm your email address first, using the link we sent you.",
+    }
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip().lower()
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Password reset that queues the email (built from the user's id in the worker)."""
+
+    def save(self, *args, **kwargs):
+        from .services.queue import enqueue_after_commit
+
+        for user in self.get_users(self.cleaned_data["email"]):
+            enqueue_after_commit("planner.tasks.send_password_reset", user.pk)
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(max_length=200, label="Full name")
+    organisation = forms.CharField(max_length=200, required=False, help_text="For example, Leeds City Council.")
+    role = forms.CharField(max_length=200, required=False, label="Job title")
+    home_town = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="Your nearest town or city. We use it only to suggest regional meetups near you; "
+        "it is matched to a town roughly, never to your address.",
+    )
+    interests = forms.ModelMultipleChoiceField(
+        queryset=Stream.objects.select_related("conference").order_by("conference", "sort_order"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Streams you are interested in",
+    )
+    visibility = forms.ChoiceField(
+        choices=Visibility.choices,
+        widget=forms.RadioSelect,
+        label="Who can see your profile",
+        help_text="Your email address is never shown in the directory.",
+    )
+    time_zone = forms.ChoiceField(choices=time_zone_choices, label="Show times in", initial="Europe/London")
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand this deletes my account, profile, bookings and programme, and cannot be undone."
+    )

@@ -1,0 +1,30 @@
+"""Planner models: the programme (pages and snippets) and the people in it."""
+
+from .people import Booking, BookingStatus, Delegate, Registration, SessionStar, Visibility
+from .programme import (
+    AgendaItem,
+    ConferencePage,
+    RegionalEventPage,
+    SessionFormat,
+    SessionPage,
+    Speaker,
+    Stream,
+)
+from .seats import EventSeats
+
+__all__ = [
+    "AgendaItem",
+    "Booking",
+    "BookingStatus",
+    "ConferencePage",
+    "Delegate",
+    "EventSeats",
+    "Registration",
+    "RegionalEventPage",
+    "SessionFormat",
+    "SessionPage",
+    "SessionStar",
+    "Speaker",
+    "Stream",
+    "Visibility",
+]

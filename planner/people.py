@@ -1,0 +1,148 @@
+"""Reads about delegates. ``visible_delegates`` is the one rule for who may see whom; every
+place a person can appear (directory, search, API, feeds, packs, "who's coming") uses it."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from .models import Booking, BookingStatus, Delegate, Registration, SessionPage, Visibility
+from .models.people import ACTIVE_STATUSES
+
+
+def viewer_delegate(user) -> Delegate | None:
+    """The Delegate behind ``user``, or None for anonymous users and staff without one."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Delegate.objects.filter(user=user).first()
+
+
+def visible_delegates(viewer: Delegate | None) -> QuerySet[Delegate]:
+    """Delegates ``viewer`` may see: those visible to everyone; plus, for a delegate, those
+    visible to their conference who share a conference with the viewer; plus themself."""
+    rule = Q(visibility=Visibility.EVERYONE)
+    if viewer is not None:
+        viewer_conferences = Registration.objects.filter(delegate=viewer).values("conference_id")
+        shares_a_conference = Exists(
+            Registration.objects.filter(delegate=OuterRef("pk"), conference_id__in=viewer_conferences)
+        )
+        rule |= Q(visibility=Visibility.CONFERENCE) & Q(shares_a_conference) | Q(pk=viewer.pk)
+    return Delegate.objects.filter(rule)
+
+
+def directory(viewer: Delegate | None, *, query: str = "", interest: int | None = None) -> QuerySet[Delegate]:
+    """The delegate directory: visible delegates matching ``query`` (name, organisation,
+    town) and ``interest`` (a stream id), by name, with what a listing shows loaded."""
+    people = visible_delegates(viewer).select_related("home_place").prefetch_related("interests")
+    for word in query.split()[:6]:
+        people = people.filter(
+            Q(name__icontains=word)
+            | Q(organisation__icontains=word)
+            | Q(role__icontains=word)
+            | Q(home_town__icontains=word)
+            | Q(home_place__name__icontains=word)
+        )
+    if interest:
+        people = people.filter(interests__id=interest)
+    return people.order_by("name", "pk").distinct()
+
+
+@dataclass
+class ProgrammeItem:
+    """One line of a delegate's own programme: a starred session or a booked meetup."""
+
+    kind: str  # "session" or "meetup"
+    title: str
+    url: str
+    start: datetime
+    end: datetime
+    detail: str
+    page: object
+    booking: Booking | None = None
+    waitlist_position: int | None = None
+    clashes_with: list[str] | None = None
+
+
+def my_programme(delegate: Delegate) -> list[ProgrammeItem]:
+    """Starred sessions and active meetup bookings in time order, each flagged with what it clashes with."""
+    sessions = SessionPage.objects.live().filter(stars__delegate=delegate).select_related("stream").order_by("start")
+    bookings = (
+        Booking.objects.filter(delegate=delegate, status__in=ACTIVE_STATUSES)
+        .select_related("event", "event__venue")
+        .order_by("event__start")
+    )
+    waiting = [b for b in bookings if b.status == BookingStatus.WAITLISTED]
+    positions = waitlist_positions(waiting)
+    items = [
+        ProgrammeItem("session", s.title, s.url, s.start, s.end, f"Online · {s.stream.name}", s) for s in sessions
+    ] + [
+        ProgrammeItem(
+            "meetup",
+            b.event.title,
+            b.event.url,
+            b.event.start,
+            b.event.end,
+            f"{b.event.venue.name}, {b.event.venue.town}",
+            b.event,
+            booking=b,
+            waitlist_position=positions.get(b.pk),
+        )
+        for b in bookings
+    ]
+    items.sort(key=lambda item: (item.start, item.end, item.title))
+    for item in items:
+        item.clashes_with = [
+            other.title for other in items if other is not item and other.start < item.end and item.start < other.end
+        ]
+    return items
+
+
+def waitlist_positions(bookings: list[Booking]) -> dict[int, int]:
+    """Waiting-list position (1 = next) for each waiting booking, one query per meetup."""
+    positions = {}
+    for booking in bookings:
+        if booking.status != BookingStatus.WAITLISTED:
+            continue
+        positions[booking.pk] = (
+            Booking.objects.filter(
+                event_id=booking.event_id, status=BookingStatus.WAITLISTED, id__lt=booking.pk
+            ).count()
+            + 1
+        )
+    return positions
+
+
+@dataclass
+class MeetupAvailability:
+    capacity: int
+    places_left: int
+    waitlist_count: int
+    booking: Booking | None = None
+    waitlist_position: int | None = None
+
+
+def meetup_availability(event, viewer: Delegate | None) -> MeetupAvailability:
+    """Places left and queue length at ``event``, and ``viewer``'s own booking if any."""
+    from .models import EventSeats
+
+    seats = EventSeats.objects.filter(event_id=event.pk).first()
+    confirmed, waiting = (seats.confirmed, seats.waitlisted) if seats else (0, 0)
+    availability = MeetupAvailability(
+        capacity=event.capacity, places_left=max(event.capacity - confirmed, 0), waitlist_count=waiting
+    )
+    if viewer is not None:
+        booking = Booking.objects.filter(delegate=viewer, event_id=event.pk, status__in=ACTIVE_STATUSES).first()
+        if booking:
+            availability.booking = booking
+            availability.waitlist_position = waitlist_positions([booking]).get(booking.pk)
+    return availability
+
+
+def is_registered(conference, viewer: Delegate | None) -> bool:
+    return viewer is not None and Registration.objects.filter(delegate=viewer, conference=conference).exists()
+
+
+def has_starred(session, viewer: Delegate | None) -> bool:
+    from .models import SessionStar
+
+    return viewer is not None and SessionStar.objects.filter(delegate=viewer, session=session).exists()

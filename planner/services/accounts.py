@@ -1,0 +1,138 @@
+"""Delegate accounts: sign-up with email verification, profile, data export, erasure.
+
+Sign-up answers the same way whether or not the address is known, so nobody can use it to
+find out who is registered: a known address is sent a note instead of a second account.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.db import transaction
+from django.utils import timezone
+
+from venues.gazetteer import find_place
+
+from ..models import Booking, Delegate, Registration, SessionStar, Stream
+from ..models.people import ACTIVE_STATUSES
+from .bookings import cancel_booking
+from .queue import enqueue_after_commit
+
+User = get_user_model()
+
+
+class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
+    """Tokens for the ‘confirm your email’ link; spent once the address is confirmed."""
+
+    key_salt = "relay.email-verification"
+
+    def _make_hash_value(self, user, timestamp):
+        return f"{user.pk}{user.is_active}{user.email}{timestamp}"
+
+
+email_verification_token = EmailVerificationTokenGenerator()
+
+
+def normalise_email(email: str) -> str:
+    """Addresses are compared without case or surrounding space."""
+    return email.strip().lower()
+
+
+@transaction.atomic
+def sign_up_delegate(*, email: str, password: str, name: str) -> None:
+    """Create an inactive account and send a confirmation link; or, for a known address,
+    send its owner a note. Returns nothing so callers cannot tell the two apart."""
+    email = normalise_email(email)
+    existing = User.objects.filter(username=email).first()
+    if existing is not None:
+        enqueue_after_commit("planner.tasks.send_signup_attempt_notice", existing.pk)
+        return
+    user = User.objects.create_user(username=email, email=email, password=password, is_active=False)
+    Delegate.objects.create(user=user, name=name.strip())
+    enqueue_after_commit("planner.tasks.send_verification_email", user.pk)
+
+
+@transaction.atomic
+def verify_email(*, user) -> Delegate:
+    """Activate the account behind a valid confirmation link."""
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    delegate = Delegate.objects.get(user=user)
+    delegate.email_verified_at = timezone.now()
+    delegate.save(update_fields=["email_verified_at"])
+    return delegate
+
+
+@dataclass
+class ProfileUpdate:
+    name: str
+    organisation: str
+    role: str
+    home_town: str
+    visibility: str
+    time_zone: str
+    interests: list[Stream]
+
+
+@transaction.atomic
+def update_profile(*, delegate: Delegate, update: ProfileUpdate) -> Delegate:
+    """Save the profile; the home town is matched to a gazetteer town (or left unmatched)."""
+    delegate.name = update.name.strip()
+    delegate.organisation = update.organisation.strip()
+    delegate.role = update.role.strip()
+    if update.home_town.strip() != delegate.home_town:
+        delegate.home_town = update.home_town.strip()
+        delegate.home_place = find_place(delegate.home_town)
+    delegate.visibility = update.visibility
+    delegate.time_zone = update.time_zone
+    delegate.full_clean(exclude=["user"])
+    delegate.save()
+    delegate.interests.set(update.interests)
+    return delegate
+
+
+def export_delegate_data(*, delegate: Delegate) -> dict:
+    """Everything Relay holds about ``delegate``, as plain JSON-ready data."""
+    return {
+        "profile": {
+            "email": delegate.user.email,
+            "name": delegate.name,
+            "organisation": delegate.organisation,
+            "role": delegate.role,
+            "home_town": delegate.home_town,
+            "home_town_matched_to": delegate.home_place.name if delegate.home_place else None,
+            "interests": [stream.name for stream in delegate.interests.all()],
+            "visibility": delegate.visibility,
+            "time_zone": delegate.time_zone,
+            "joined": delegate.created_at.isoformat(),
+            "email_verified": delegate.email_verified_at.isoformat() if delegate.email_verified_at else None,
+        },
+        "registrations": [
+            {"conference": r.conference.title, "mode": r.attendance_mode, "registered": r.created_at.isoformat()}
+            for r in Registration.objects.filter(delegate=delegate).select_related("conference")
+        ],
+        "bookings": [
+            {
+                "meetup": b.event.title,
+                "status": b.status,
+                "booked": b.created_at.isoformat(),
+                "cancelled": b.cancelled_at.isoformat() if b.cancelled_at else None,
+            }
+            for b in Booking.objects.filter(delegate=delegate).select_related("event")
+        ],
+        "agenda": [
+            {"session": s.session.title, "starts": s.session.start.isoformat(), "starred": s.created_at.isoformat()}
+            for s in SessionStar.objects.filter(delegate=delegate).select_related("session")
+        ],
+    }
+
+
+def delete_delegate_account(*, delegate: Delegate) -> None:
+    """Erase the person: bookings are cancelled first (seats go to the waiting list), then
+    the account and everything hanging from it is deleted."""
+    for booking in Booking.objects.filter(delegate=delegate, status__in=ACTIVE_STATUSES):
+        cancel_booking(booking=booking, reason="Account deleted")
+    with transaction.atomic():
+        user = delegate.user
+        Booking.objects.filter(delegate=delegate).delete()
+        user.delete()

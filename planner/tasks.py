@@ -1,0 +1,19 @@
+"""django-q2 entry points: ids in, one call, nothing else (see DESIGN.md)."""
+
+from . import emails
+
+
+def send_verification_email(user_id: int) -> None:
+    emails.send_verification_email(user_id=user_id)
+
+
+def send_signup_attempt_notice(user_id: int) -> None:
+    emails.send_signup_attempt_notice(user_id=user_id)
+
+
+def send_password_reset(user_id: int) -> None:
+    emails.send_password_reset(user_id=user_id)
+
+
+def send_promotion_email(booking_id: int) -> None:
+    emails.send_promotion_email(booking_id=booking_id)

@@ -1,0 +1,134 @@
+"""Delegate accounts: sign up, confirm, log in and out, reset password, profile, data rights."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import urlsafe_base64_decode
+from django.views.decorators.http import require_http_methods
+
+from ..forms_accounts import DeleteAccountForm, EmailLoginForm, ProfileForm, QueuedPasswordResetForm, SignUpForm
+from ..people import viewer_delegate
+from ..services.accounts import (
+    ProfileUpdate,
+    delete_delegate_account,
+    email_verification_token,
+    export_delegate_data,
+    sign_up_delegate,
+    update_profile,
+    verify_email,
+)
+
+User = get_user_model()
+
+
+def axes_username(request, credentials) -> str:
+    """django-axes counts failures per address however it was capitalised."""
+    return (credentials or {}).get("username", "").strip().lower()
+
+
+def require_delegate(request):
+    """The logged-in user's Delegate, or 404 for accounts that have none (such as planners)."""
+    delegate = viewer_delegate(request.user)
+    if delegate is None:
+        raise Http404("This page is for delegates; planner accounts have no delegate profile.")
+    return delegate
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request):
+    """Sign-up form; known and unknown addresses get the same ‘check your email’ answer."""
+    if request.user.is_authenticated:
+        return redirect("account:my_programme")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        sign_up_delegate(**form.cleaned_data)
+        return render(request, "account/check_email.html", {"email": form.cleaned_data["email"]})
+    return render(request, "account/signup.html", {"form": form})
+
+
+def confirm_email(request, uidb64: str, token: str):
+    """Activate the account from the emailed link and log the delegate in."""
+    try:
+        user = User.objects.get(pk=int(urlsafe_base64_decode(uidb64).decode()))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        user = None
+    if user is None or user.is_active or not email_verification_token.check_token(user, token):
+        return render(request, "account/confirm_failed.html", status=400)
+    verify_email(user=user)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    messages.success(request, "Your email address is confirmed. Welcome! Tell people a little about yourself.")
+    return redirect("account:profile")
+
+
+class LoginView(auth_views.LoginView):
+    form_class = EmailLoginForm
+    template_name = "account/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = QueuedPasswordResetForm
+    template_name = "account/password_reset.html"
+    success_url = reverse_lazy("account:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "account/password_reset_confirm.html"
+    success_url = reverse_lazy("account:password_reset_complete")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """Edit one's own profile, including who can see it."""
+    delegate = require_delegate(request)
+    initial = {
+        "name": delegate.name,
+        "organisation": delegate.organisation,
+        "role": delegate.role,
+        "home_town": delegate.home_town,
+        "interests": delegate.interests.all(),
+        "visibility": delegate.visibility,
+        "time_zone": delegate.time_zone,
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        delegate = update_profile(delegate=delegate, update=ProfileUpdate(**form.cleaned_data))
+        if delegate.home_town and delegate.home_place is None:
+            messages.warning(
+                request,
+                f"We could not match “{delegate.home_town}” to a town, so we cannot suggest meetups near you. "
+                "Try the nearest larger town.",
+            )
+        messages.success(request, "Your profile is saved.")
+        return redirect("account:profile")
+    return render(request, "account/profile.html", {"form": form, "delegate": delegate})
+
+
+@login_required
+def download_my_data(request):
+    """Everything held about the delegate, as a JSON file."""
+    delegate = require_delegate(request)
+    data = json.dumps(export_delegate_data(delegate=delegate), indent=2, ensure_ascii=False)
+    response = HttpResponse(data, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="relay-my-data.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    """Erase the account after an explicit confirmation."""
+    delegate = require_delegate(request)
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        delete_delegate_account(delegate=delegate)
+        messages.success(request, "Your account and everything in it have been deleted.")
+        return redirect("/")
+    return render(request, "account/delete.html", {"form": form})

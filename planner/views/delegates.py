@@ -1,0 +1,116 @@
+"""What a logged-in delegate does with the programme: register, book, star, see their own
+programme; and the directory of delegates who chose to be visible."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from .. import timefmt
+from ..models import Booking, ConferencePage, RegionalEventPage, SessionPage, Stream
+from ..people import directory as directory_query
+from ..people import my_programme as my_programme_query
+from ..people import viewer_delegate, waitlist_positions
+from ..services.agenda import cancel_registration, register_online, set_star
+from ..services.bookings import BookingRefused, book_meetup, cancel_booking
+from .accounts import require_delegate
+
+DIRECTORY_PAGE_SIZE = 25
+
+
+def back_to(request, fallback: str):
+    """Redirect to the ``next`` form field when it is a safe local address, else ``fallback``."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@login_required
+@require_POST
+def register(request, conference_id: int):
+    """Register for (or, with ``action=cancel``, withdraw from) the online conference."""
+    delegate = require_delegate(request)
+    conference = get_object_or_404(ConferencePage.objects.live(), pk=conference_id)
+    if request.POST.get("action") == "cancel":
+        cancel_registration(delegate=delegate, conference=conference)
+        messages.success(request, f"You are no longer registered for {conference.title}.")
+    else:
+        register_online(delegate=delegate, conference=conference)
+        messages.success(request, f"You are registered to attend {conference.title} online.")
+    return back_to(request, conference.url)
+
+
+@login_required
+@require_POST
+def book(request, event_id: int):
+    """Book a place at a meetup, or join its waiting list when it is full."""
+    delegate = require_delegate(request)
+    event = get_object_or_404(RegionalEventPage.objects.all(), pk=event_id)
+    try:
+        booking = book_meetup(delegate=delegate, event=event)
+    except BookingRefused as refusal:
+        return render(request, "account/refused.html", {"reason": str(refusal), "event": event}, status=409)
+    if booking.status == "confirmed":
+        messages.success(request, f"You have a place at {event.title}.")
+    else:
+        position = waitlist_positions([booking])[booking.pk]
+        messages.success(request, f"{event.title} is full, so you are number {position} on the waiting list.")
+    return back_to(request, event.url or "/")
+
+
+@login_required
+@require_POST
+def cancel(request, booking_id: int):
+    """Cancel one's own booking; someone else's booking is a 404, not a hint that it exists."""
+    delegate = require_delegate(request)
+    booking = get_object_or_404(Booking, pk=booking_id, delegate=delegate)
+    cancel_booking(booking=booking, reason="Cancelled by the delegate")
+    messages.success(request, f"Your booking for {booking.event.title} is cancelled.")
+    return back_to(request, "/my/programme/")
+
+
+@login_required
+@require_POST
+def star(request, session_id: int):
+    """Add a session to (or with ``action=unstar`` remove it from) one's programme."""
+    delegate = require_delegate(request)
+    session = get_object_or_404(SessionPage.objects.live(), pk=session_id)
+    starred = set_star(delegate=delegate, session=session, starred=request.POST.get("action") != "unstar")
+    messages.success(request, f"“{session.title}” {'added to' if starred else 'removed from'} your programme.")
+    return back_to(request, session.url)
+
+
+@login_required
+def my_programme(request):
+    """The delegate's own programme in their zone, with clashes flagged."""
+    delegate = require_delegate(request)
+    items = my_programme_query(delegate)
+    return render(
+        request,
+        "account/my_programme.html",
+        {"items": items, "tz": timefmt.zone(delegate.time_zone), "delegate": delegate},
+    )
+
+
+def directory(request):
+    """Delegates who chose to be visible to this viewer, searchable and paginated."""
+    viewer = viewer_delegate(request.user)
+    query = request.GET.get("q", "").strip()[:100]
+    interest = request.GET.get("interest", "")
+    interest_id = int(interest) if interest.isdigit() else None
+    people = directory_query(viewer, query=query, interest=interest_id)
+    page = Paginator(people, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "account/directory.html",
+        {
+            "page_obj": page,
+            "query": query,
+            "interest": interest_id,
+            "streams": Stream.objects.order_by("sort_order", "name"),
+            "viewer": viewer,
+        },
+    )
