@@ -97,3 +97,24 @@ def make_meetup(conference, *, title="North West meetup", venue=None, day=date(2
         intro="<p>Carrying the online threads into the room.</p>",
         agenda=list(agenda),
     )
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "auth.User"
+        django_get_or_create = ("username",)
+
+    email = factory.Sequence(lambda n: f"delegate{n}@council.gov.uk")
+    username = factory.LazyAttribute(lambda user: user.email)
+    password = factory.django.Password("correct horse battery")
+    is_active = True
+
+
+class DelegateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "planner.Delegate"
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Delegate {n}")
+    organisation = "Leeds City Council"
+    role = "Service designer"

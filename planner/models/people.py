@@ -126,3 +126,6 @@ class SessionStar(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["delegate", "session"], name="one_star_per_session")]
+
+    def __str__(self) -> str:
+        return f"{self.delegate} ★ {self.session}"

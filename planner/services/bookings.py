@@ -128,18 +128,21 @@ def cancel_booking(*, booking: Booking, reason: str = "") -> Booking:
 
 @transaction.atomic
 def promote_booking(*, booking: Booking) -> Booking:
-    """A planner confirms a waiting-list booking out of turn, if a place is free."""
+    """A planner confirms a waiting-list booking out of turn. If the meetup is full this adds
+    a place beyond capacity (the ceiling rises by one), which is the planner's call to make."""
     event = RegionalEventPage.objects.get(pk=booking.event_id)
     seats = locked_seats(event=event)
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     if booking.status != BookingStatus.WAITLISTED:
         raise BookingRefused("Only a booking on the waiting list can be promoted.")
-    if seats.confirmed >= min(event.capacity, seats.ceiling):
-        raise BookingRefused("There is no free place: raise the capacity or cancel a confirmed booking first.")
     now = timezone.now()
     booking.status, booking.confirmed_at, booking.promoted_at = BookingStatus.CONFIRMED, now, now
     booking.save(update_fields=["status", "confirmed_at", "promoted_at"])
-    EventSeats.objects.filter(pk=seats.pk).update(confirmed=F("confirmed") + 1, waitlisted=F("waitlisted") - 1)
+    EventSeats.objects.filter(pk=seats.pk).update(
+        ceiling=max(seats.ceiling, seats.confirmed + 1),
+        confirmed=F("confirmed") + 1,
+        waitlisted=F("waitlisted") - 1,
+    )
     enqueue_after_commit("planner.tasks.send_promotion_email", booking.pk)
     return booking
 

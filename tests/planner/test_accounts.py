@@ -1,0 +1,154 @@
+"""Delegate accounts: sign-up that reveals nothing, confirmation, log-in, reset, lockout."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+
+from planner.models import Delegate
+from tests.factories import DelegateFactory
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+
+def link_in(message) -> str:
+    return re.search(r"http://testserver(/\S+)", message.body).group(1)
+
+
+def sign_up(client, email="amira.shah@calderdale.gov.uk", password="plain-english-services", name="Amira Shah"):
+    return client.post("/account/signup/", {"email": email, "password": password, "name": name})
+
+
+def test_sign_up_sends_a_confirmation_link_that_activates_and_logs_in(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sign_up(client)
+    assert "Check your email" in response.content.decode()
+    user = User.objects.get(username="amira.shah@calderdale.gov.uk")
+    assert not user.is_active
+    [message] = mail.outbox
+    assert message.to == ["amira.shah@calderdale.gov.uk"]
+    response = client.get(link_in(message), follow=True)
+    assert "Your email address is confirmed" in response.content.decode()
+    user.refresh_from_db()
+    assert user.is_active and user.delegate.email_verified_at is not None
+    assert client.get("/account/profile/").status_code == 200
+    assert client.get(link_in(message)).status_code == 400  # spent
+
+
+def test_sign_up_answers_alike_for_a_known_address_and_creates_nothing(client, django_capture_on_commit_callbacks):
+    DelegateFactory(user__email="known@leeds.gov.uk")
+    with django_capture_on_commit_callbacks(execute=True):
+        known = sign_up(client, email="Known@Leeds.gov.uk")
+    with django_capture_on_commit_callbacks(execute=True):
+        unknown = sign_up(client, email="new@leeds.gov.uk")
+    assert known.status_code == unknown.status_code == 200
+    assert known.content.decode().replace("Known@Leeds.gov.uk", "X") == unknown.content.decode().replace(
+        "new@leeds.gov.uk", "X"
+    )
+    assert User.objects.filter(username="known@leeds.gov.uk").count() == 1
+    assert "You already have one" in mail.outbox[0].body
+
+
+def test_weak_password_and_bad_email_get_clear_messages(client):
+    response = sign_up(client, email="not-an-email", password="12345678")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter a valid email address." in body
+    assert "This password is too common." in body
+    assert not User.objects.exists()
+
+
+def test_log_in_with_email_in_any_case(client):
+    DelegateFactory(user__email="priya@kirklees.gov.uk")
+    response = client.post(
+        "/account/login/", {"username": "Priya@Kirklees.GOV.uk", "password": "correct horse battery"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/my/programme/"
+
+
+def test_unconfirmed_account_cannot_log_in_and_is_told_why(client):
+    DelegateFactory(user__email="late@bristol.gov.uk", user__is_active=False)
+    response = client.post("/account/login/", {"username": "late@bristol.gov.uk", "password": "correct horse battery"})
+    assert "confirm your email address first" in response.content.decode()
+
+
+def test_five_failures_lock_that_address_and_ip_but_not_the_delegate_elsewhere(client):
+    DelegateFactory(user__email="target@cardiff.gov.uk")
+    for _ in range(5):
+        client.post(
+            "/account/login/", {"username": "target@cardiff.gov.uk", "password": "guess"}, REMOTE_ADDR="203.0.113.9"
+        )
+    locked = client.post(
+        "/account/login/",
+        {"username": "target@cardiff.gov.uk", "password": "correct horse battery"},
+        REMOTE_ADDR="203.0.113.9",
+    )
+    assert locked.status_code == 429
+    assert "Too many attempts" in locked.content.decode()
+    elsewhere = client.post(
+        "/account/login/",
+        {"username": "target@cardiff.gov.uk", "password": "correct horse battery"},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert elsewhere.status_code == 302
+
+
+def test_password_reset_is_queued_and_answers_alike_for_unknown_addresses(client, django_capture_on_commit_callbacks):
+    DelegateFactory(user__email="reset@glasgow.gov.uk")
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post("/account/password-reset/", {"email": "reset@glasgow.gov.uk"}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        unknown = client.post("/account/password-reset/", {"email": "nobody@glasgow.gov.uk"}, follow=True)
+    assert known.content == unknown.content
+    [message] = mail.outbox
+    confirm = client.get(link_in(message), follow=True)
+    form_url = confirm.redirect_chain[-1][0]
+    done = client.post(form_url, {"new_password1": "a new long passphrase", "new_password2": "a new long passphrase"})
+    assert done.status_code == 302
+    assert User.objects.get(username="reset@glasgow.gov.uk").check_password("a new long passphrase")
+
+
+def test_delegates_never_reach_the_wagtail_admin(client):
+    delegate = DelegateFactory()
+    client.force_login(delegate.user)
+    response = client.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_profile_saves_visibility_and_matches_home_town_to_the_gazetteer(client, conference):
+    from venues.gazetteer import load_gazetteer
+
+    load_gazetteer()
+    delegate = DelegateFactory()
+    client.force_login(delegate.user)
+    stream = conference.streams.first()
+    response = client.post(
+        "/account/profile/",
+        {
+            "name": "Amira Shah",
+            "organisation": "Calderdale Council",
+            "role": "Head of Digital",
+            "home_town": "halifax",
+            "interests": [stream.pk],
+            "visibility": "conference",
+            "time_zone": "Europe/London",
+        },
+        follow=True,
+    )
+    assert "Your profile is saved." in response.content.decode()
+    delegate.refresh_from_db()
+    assert delegate.home_place.name == "Halifax"
+    assert delegate.visibility == "conference"
+    assert list(delegate.interests.all()) == [stream]
+
+
+def test_unmatched_home_town_is_kept_and_the_delegate_told(client):
+    delegate = DelegateFactory()
+    client.force_login(delegate.user)
+    data = {"name": "A", "home_town": "Atlantis", "visibility": "hidden", "time_zone": "Europe/London"}
+    response = client.post("/account/profile/", data, follow=True)
+    assert "We could not match “Atlantis” to a town" in response.content.decode()
+    assert Delegate.objects.get(pk=delegate.pk).home_town == "Atlantis"
