@@ -8,9 +8,18 @@ RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
 
 
+def searchable(text: str) -> str:
+    """The query as the search backend can take it: bounded, and with quotes only in pairs
+    (an unpaired ‘"’ is a syntax error to the database's full-text parser)."""
+    text = text.strip()[:MAX_QUERY_LENGTH]
+    if text.count('"') % 2:
+        text = text.replace('"', " ").strip()
+    return text
+
+
 def search(request):
     """Search live, public pages; ``?q=`` the words, ``?page=`` the results page."""
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    query = searchable(request.GET.get("q", ""))
     results = None
     if query:
         matches = Page.objects.live().public().specific().search(query)

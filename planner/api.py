@@ -1,13 +1,24 @@
 """The Wagtail API v2 router, mounted at /api/v2/ (a public contract: see DESIGN.md)."""
 
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError
+from rest_framework import status
+from rest_framework.response import Response
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
+from cms.views import searchable
+
+logger = logging.getLogger(__name__)
+
 
 class ProgrammePagesAPIViewSet(PagesAPIViewSet):
-    """Wagtail's pages endpoint, loading each page type's related API fields in bulk.
+    """Wagtail's pages endpoint, loading each page type's related API fields in bulk, and
+    answering malformed filters with a 400 and a message instead of a server error.
 
     A page model may declare ``api_select_related`` and ``api_prefetch_related``; they apply
     when a listing is filtered to that type (``?type=planner.SessionPage``), so a page of
@@ -22,6 +33,20 @@ class ProgrammePagesAPIViewSet(PagesAPIViewSet):
         if prefetch := getattr(model, "api_prefetch_related", ()):
             queryset = queryset.prefetch_related(*prefetch)
         return queryset
+
+    def initialize_request(self, request, *args, **kwargs):
+        if "search" in request.GET:
+            query = request.GET.copy()
+            query["search"] = searchable(query["search"])
+            request.GET = query
+        return super().initialize_request(request, *args, **kwargs)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, ValidationError | ValueError | OverflowError | DatabaseError):
+            logger.info("API request refused: %s", exc)
+            message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else "A filter value is not valid."
+            return Response({"message": message}, status=status.HTTP_400_BAD_REQUEST)
+        return super().handle_exception(exc)
 
 
 api_router = WagtailAPIRouter("wagtailapi")

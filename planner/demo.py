@@ -54,6 +54,10 @@ def load_demo(*, seed: int = 1, corpus: dict | None = None) -> DemoSummary:
 
     spec = corpus["conference"]
     conference = ConferencePage.objects.child_of(home).filter(slug=spec["slug"]).first()
+    if conference is not None:
+        # Built before: planners may have edited, moved or deleted parts of it since, and
+        # re-adding what they removed would undo their work (or clash with what replaced it).
+        return DemoSummary(conference=conference, created=created)
     if conference is None:
         conference = services.add_conference(
             parent=home,

@@ -1,7 +1,19 @@
 """Admin page forms that hold planners to the programme's rules (see scheduling.py) and only
 offer choices that make sense for the conference a page sits under."""
 
+from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminPageForm
+
+from . import timefmt
+
+LOCAL_FIELDS = ("start", "end")
+
+
+def as_local(value, zone):
+    """Read a datetime the admin parsed in the server's zone as wall-clock time in ``zone``."""
+    if value is None:
+        return None
+    return timezone.localtime(value).replace(tzinfo=None).replace(tzinfo=zone)
 
 
 class ProgrammePageForm(WagtailAdminPageForm):
@@ -11,6 +23,29 @@ class ProgrammePageForm(WagtailAdminPageForm):
         """The ConferencePage this page sits under (for a conference: itself, if saved)."""
         parent = self.parent_page or (self.instance.get_parent() if self.instance.pk else None)
         return parent.specific if parent is not None else None
+
+    def event_zone(self, cleaned_data=None):
+        """The zone planners type this page's times in; None where it has no times."""
+        return None
+
+    def show_times_in_event_zone(self) -> None:
+        """Unbound edit forms show start and end as wall-clock time in the event's zone."""
+        zone = self.event_zone()
+        if zone is None or self.is_bound or not self.instance.pk:
+            return
+        for name in LOCAL_FIELDS:
+            value = getattr(self.instance, name, None)
+            if name in self.fields and value is not None:
+                self.initial[name] = value.astimezone(zone).replace(tzinfo=None)
+            if name in self.fields:
+                self.fields[name].help_text = f"Local time in {zone.key}."
+
+    def read_times_in_event_zone(self, cleaned_data) -> None:
+        zone = self.event_zone(cleaned_data)
+        if zone is not None:
+            for name in LOCAL_FIELDS:
+                if cleaned_data.get(name) is not None:
+                    cleaned_data[name] = as_local(cleaned_data[name], zone)
 
     def add_problems(self, problems: dict[str, list[str]]) -> None:
         for field, messages in problems.items():
@@ -36,6 +71,7 @@ class ConferencePageForm(ProgrammePageForm):
 class SessionPageForm(ProgrammePageForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.show_times_in_event_zone()
         conference = self.conference()
         if conference is not None and "stream" in self.fields:
             self.fields["stream"].queryset = conference.streams.all()
@@ -43,10 +79,15 @@ class SessionPageForm(ProgrammePageForm):
                 "stream"
             ].help_text = "Only this conference’s streams are offered; add one under Programme › Streams."
 
+    def event_zone(self, cleaned_data=None):
+        conference = self.conference()
+        return conference.zone if conference is not None else None
+
     def clean(self):
         from .scheduling import session_problems
 
         cleaned_data = super().clean()
+        self.read_times_in_event_zone(cleaned_data)
         conference = self.conference()
         if conference is not None:
             self.add_problems(
@@ -63,8 +104,13 @@ class SessionPageForm(ProgrammePageForm):
 
 
 class RegionalEventPageForm(ProgrammePageForm):
+    def event_zone(self, cleaned_data=None):
+        venue = (cleaned_data or {}).get("venue") or (self.instance.venue if self.instance.venue_id else None)
+        return timefmt.zone(venue.time_zone) if venue else None
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.show_times_in_event_zone()
         conference = self.conference()
         if conference is not None:
             from .models import SessionPage
@@ -76,10 +122,10 @@ class RegionalEventPageForm(ProgrammePageForm):
     def clean(self):
         from venues.models import Venue
 
-        from . import timefmt
         from .scheduling import agenda_item_problems, meetup_problems
 
         cleaned_data = super().clean()
+        self.read_times_in_event_zone(cleaned_data)
         conference = self.conference()
         if conference is None:
             return cleaned_data

@@ -125,7 +125,7 @@ def meetup_availability(event, viewer: Delegate | None) -> MeetupAvailability:
     """Places left and queue length at ``event``, and ``viewer``'s own booking if any."""
     from .models import EventSeats
 
-    seats = EventSeats.objects.filter(event_id=event.pk).first()
+    seats = EventSeats.objects.filter(event_id=event.pk).first() if event.pk else None
     confirmed, waiting = (seats.confirmed, seats.waitlisted) if seats else (0, 0)
     availability = MeetupAvailability(
         capacity=event.capacity, places_left=max(event.capacity - confirmed, 0), waitlist_count=waiting

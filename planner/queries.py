@@ -8,6 +8,8 @@ from datetime import date, datetime
 
 from django.db.models import Prefetch, QuerySet
 
+from venues.timezones import known_time_zones
+
 from . import timefmt
 from .models import AgendaItem, ConferencePage, RegionalEventPage, SessionPage, Speaker, Stream
 
@@ -27,7 +29,7 @@ COMMON_ZONES = [
 def viewer_zone(request, *, default: str) -> zoneinfo.ZoneInfo:
     """The zone the viewer asked for with ``?tz=``, or ``default`` when absent or unknown."""
     asked = request.GET.get("tz", "")
-    if asked in zoneinfo.available_timezones():
+    if asked in known_time_zones():
         return zoneinfo.ZoneInfo(asked)
     return timefmt.zone(default)
 

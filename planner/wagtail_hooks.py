@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from wagtail import hooks
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import RegionalEventPage, SessionPage, Speaker, Stream
+from .models import ConferencePage, RegionalEventPage, SessionPage, Speaker, Stream
 
 
 class StreamViewSet(SnippetViewSet):
@@ -38,18 +39,64 @@ class ProgrammeViewSetGroup(SnippetViewSetGroup):
 register_snippet(ProgrammeViewSetGroup)
 
 
+PINNED_TYPES = (SessionPage, RegionalEventPage)
+PINNED_MESSAGE = (
+    "“{title}” cannot move to another conference: its stream and carried-forward sessions belong "
+    "to the one it is in. Create it in the other conference instead."
+)
+
+
+def refuse(request, message: str, page):
+    messages.error(request, message)
+    return redirect("wagtailadmin_explore", page.get_parent().pk if page.depth > 1 else page.pk)
+
+
 @hooks.register("before_move_page")
 def keep_sessions_and_meetups_in_their_conference(request, page_to_move, destination):
     """Refuse to move a session or meetup to another conference: its stream and the sessions
     its agenda continues belong to the one it is in, so the move would break the programme."""
-    specific_class = page_to_move.specific_class
-    if specific_class not in (SessionPage, RegionalEventPage):
+    if page_to_move.specific_class in PINNED_TYPES and destination.pk != page_to_move.get_parent().pk:
+        return refuse(request, PINNED_MESSAGE.format(title=page_to_move.get_admin_display_title()), page_to_move)
+    return None
+
+
+@hooks.register("before_copy_page")
+def keep_copies_in_their_conference(request, page):
+    """A copy of a session or meetup must stay in its conference, for the same reason."""
+    destination = request.POST.get("new_parent_page") if request.method == "POST" else None
+    if page.specific_class in PINNED_TYPES and destination and str(page.get_parent().pk) != destination:
+        return refuse(request, PINNED_MESSAGE.format(title=page.get_admin_display_title()), page)
+    return None
+
+
+def conference_still_holding_sessions(page) -> str | None:
+    """Why ``page`` cannot be deleted yet: a conference whose sessions would block it."""
+    if page.specific_class is not ConferencePage:
         return None
-    if destination.pk == page_to_move.get_parent().pk:
+    count = SessionPage.objects.child_of(page).count()
+    if not count:
         return None
-    messages.error(
-        request,
-        f"“{page_to_move.get_admin_display_title()}” cannot move to another conference: its stream and "
-        "carried-forward sessions belong to this one. Copy it into the other conference and edit the copy instead.",
+    return (
+        f"“{page.get_admin_display_title()}” still has {count} session{'s' if count != 1 else ''}. "
+        "Delete them first, so a whole programme is never removed by one click."
     )
-    return redirect("wagtailadmin_explore", page_to_move.get_parent().pk)
+
+
+@hooks.register("before_delete_page")
+def keep_conferences_with_sessions(request, page):
+    if problem := conference_still_holding_sessions(page):
+        return refuse(request, problem, page)
+    return None
+
+
+@hooks.register("before_bulk_action")
+def guard_bulk_moves_and_deletes(request, action_type, objects, action):
+    """Bulk actions skip the single-page hooks above, so apply the same rules here."""
+    for page in objects:
+        if not isinstance(page, Page):
+            continue
+        if action_type == "move" and page.specific_class in PINNED_TYPES:
+            return refuse(request, PINNED_MESSAGE.format(title=page.get_admin_display_title()), page)
+        if action_type == "delete" and (problem := conference_still_holding_sessions(page)):
+            return refuse(request, problem, page)
+    return None

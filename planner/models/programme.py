@@ -71,7 +71,9 @@ class ConferencePage(RoutablePageMixin, Page):
         verbose_name = "online conference"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end_date__gte=models.F("start_date")), name="conference_ends_after_it_starts"
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="conference_ends_after_it_starts",
+                violation_error_message="The conference must end on or after the day it starts.",
             )
         ]
 
@@ -90,8 +92,9 @@ class ConferencePage(RoutablePageMixin, Page):
             registered=people.is_registered(self, viewer),
             viewer_zone=viewer_zone,
             zone_choices=queries.common_zones(viewer_zone.key),
-            timetable=queries.conference_timetable(self, tz=viewer_zone),
-            regional_events=queries.regional_events(self),
+            # An unsaved page (the preview while creating it) has no sessions or meetups yet.
+            timetable=queries.conference_timetable(self, tz=viewer_zone) if self.pk else None,
+            regional_events=queries.regional_events(self) if self.pk else [],
         )
         return context
 
@@ -209,7 +212,11 @@ class SessionPage(Page):
     class Meta:
         verbose_name = "online session"
         constraints = [
-            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="session_ends_after_it_starts")
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")),
+                name="session_ends_after_it_starts",
+                violation_error_message="The session must end after it starts.",
+            )
         ]
 
     def get_context(self, request, *args, **kwargs):
@@ -221,12 +228,12 @@ class SessionPage(Page):
         viewer = people.viewer_delegate(request.user)
         context.update(
             viewer=viewer,
-            starred=people.has_starred(self, viewer),
+            starred=people.has_starred(self, viewer) if self.pk else False,
             conference=conference,
             viewer_zone=viewer_zone,
             zone_choices=queries.common_zones(viewer_zone.key),
             speakers=self.speakers.all(),
-            continued_at=queries.meetups_continuing(self),
+            continued_at=queries.meetups_continuing(self) if self.pk else [],
         )
         return context
 
@@ -273,8 +280,16 @@ class RegionalEventPage(Page):
     class Meta:
         verbose_name = "regional meetup"
         constraints = [
-            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="meetup_ends_after_it_starts"),
-            models.CheckConstraint(condition=models.Q(capacity__gte=1), name="meetup_has_room_for_someone"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")),
+                name="meetup_ends_after_it_starts",
+                violation_error_message="The meetup must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__gte=1),
+                name="meetup_has_room_for_someone",
+                violation_error_message="A meetup needs at least one place.",
+            ),
         ]
 
     @cached_property
@@ -288,7 +303,7 @@ class RegionalEventPage(Page):
         viewer = people.viewer_delegate(request.user)
         context.update(
             viewer=viewer,
-            availability=people.meetup_availability(self, viewer),
+            availability=people.meetup_availability(self, viewer if self.pk else None),
             conference=self.get_parent().specific,
             venue_zone=self.zone,
             agenda=queries.meetup_agenda(self),
@@ -321,7 +336,9 @@ class AgendaItem(Orderable, ClusterableModel):
     class Meta(Orderable.Meta):
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end_time__gt=models.F("start_time")), name="agenda_item_ends_after_it_starts"
+                condition=models.Q(end_time__gt=models.F("start_time")),
+                name="agenda_item_ends_after_it_starts",
+                violation_error_message="An agenda item must end after it starts (items cannot run past midnight).",
             )
         ]
 

@@ -32,7 +32,7 @@ def test_search_with_no_matches_suggests_what_to_try(client, conference):
 
 
 @pytest.mark.parametrize(
-    "query", ["<script>alert(1)</script>", "'; DROP TABLE wagtailcore_page; --", "x" * 5000, "%%%"]
+    "query", ["<script>alert(1)</script>", "'; DROP TABLE wagtailcore_page; --", "x" * 5000, "%%%", '"', 'care"']
 )
 def test_search_survives_hostile_input_and_escapes_it(client, conference, query):
     response = client.get("/search/", {"q": query, "page": "not-a-number"})

@@ -77,3 +77,23 @@ def test_unknown_field_gets_a_400_with_a_message(client, conference):
 def test_draft_sessions_are_not_in_the_api(client, conference):
     make_session(conference, title="Not yet").unpublish()
     assert api(client, type="planner.SessionPage")["meta"]["total_count"] == 0
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"type": "planner.SessionPage", "start": "garbage"},
+        {"type": "planner.RegionalEventPage", "end": "2027-99-99"},
+        {"type": "planner.SessionPage", "speakers": "abc"},
+        {"type": "planner.ConferencePage", "streams": "abc"},
+        {"offset": "99999999999999999999999"},
+        {"search": '"'},
+        {"search": 'social care"'},
+    ],
+)
+def test_malformed_filters_get_a_400_with_a_message_not_a_500(client, conference, params):
+    make_session(conference, title="Social care workforce")
+    response = client.get("/api/v2/pages/", params)
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert response.json()["message"]

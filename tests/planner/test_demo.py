@@ -63,3 +63,11 @@ def test_demo_corpus_reads_like_the_sector_not_placeholder_text():
     assert "lorem" not in text and "ipsum" not in text
     titles = [session["title"] for stream in corpus["streams"] for session in stream["sessions"]]
     assert len(titles) == len(set(titles))
+
+
+def test_loading_again_after_a_planner_deleted_a_session_leaves_their_edit_alone():
+    call_command("load_demo")
+    session = SessionPage.objects.order_by("pk").first()
+    session.delete()
+    call_command("load_demo")
+    assert not SessionPage.objects.filter(slug=session.slug).exists()

@@ -44,7 +44,7 @@ def test_admin_refuses_a_session_under_the_home_page(planner_client, conference)
     home = conference.get_parent()
     response = planner_client.get(f"/admin/pages/add/planner/sessionpage/{home.pk}/", follow=True)
     assert "sessionpage" not in response.redirect_chain[-1][0]
-    assert b"Data sharing" not in response.content
+    assert b"You cannot add" in response.content or b"permission" in response.content
     assert not SessionPage.can_create_at(home)
     assert SessionPage.can_create_at(conference)
 
@@ -58,3 +58,44 @@ def test_moving_a_session_to_another_conference_is_refused_with_a_reason(planner
     session.refresh_from_db()
     assert session.get_parent().pk == conference.pk
     assert "cannot move to another conference" in response.content.decode()
+
+
+def test_deleting_a_conference_that_still_has_sessions_is_refused_with_a_reason(planner_client, conference):
+    from tests.factories import make_session
+
+    make_session(conference, title="Keeps the conference")
+    response = planner_client.post(f"/admin/pages/{conference.pk}/delete/", follow=True)
+    assert "still has 1 session" in response.content.decode()
+    assert ConferencePage.objects.filter(pk=conference.pk).exists()
+
+
+def test_bulk_moving_a_session_is_refused(planner_client, conference):
+    from tests.factories import make_conference, make_session
+
+    session = make_session(conference, title="Stays put")
+    other = make_conference(slug="elsewhere")
+    url = f"/admin/bulk/wagtailcore/page/move/?id={session.pk}"
+    response = planner_client.post(url, {"chooser": other.pk}, follow=True)
+    assert "cannot move to another conference" in response.content.decode()
+    assert session.get_parent().pk == conference.pk
+
+
+def test_previewing_a_new_session_renders_instead_of_failing(planner_client, conference):
+    from tests.planner.test_validation import session_form
+
+    url = f"/admin/pages/add/planner/sessionpage/{conference.pk}/preview/"
+    posted = planner_client.post(url, session_form(conference))
+    assert posted.json()["is_valid"] is True
+    response = planner_client.get(url)
+    assert response.status_code == 200
+    assert "Data sharing without the fear" in response.content.decode()
+
+
+def test_previewing_a_new_conference_renders_instead_of_failing(planner_client, conference):
+    from tests.planner.test_validation import conference_form
+
+    url = f"/admin/pages/add/planner/conferencepage/{conference.get_parent().pk}/preview/"
+    assert planner_client.post(url, conference_form()).json()["is_valid"] is True
+    response = planner_client.get(url)
+    assert response.status_code == 200
+    assert "Connected Councils" in response.content.decode()

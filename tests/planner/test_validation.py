@@ -230,3 +230,37 @@ def test_database_refuses_a_session_that_ends_before_it_starts_even_without_the_
     session = make_session(conference, title="Constraint check")
     with pytest.raises(IntegrityError), transaction.atomic():
         SessionPage.objects.filter(pk=session.pk).update(end=session.start - timedelta(minutes=5))
+
+
+def test_meetup_times_are_typed_in_the_venues_own_zone(planner_client, conference):
+    from datetime import UTC, datetime
+
+    venue = VenueFactory(name="Queens Library", town="New York", time_zone="America/New_York")
+    data = meetup_form(conference, venue, agenda=[agenda_item("Afternoon round table", "15:00", "16:00")])
+    response = planner_client.post(f"/admin/pages/add/planner/regionaleventpage/{conference.pk}/", data)
+    assert response.status_code == 302
+    meetup = RegionalEventPage.objects.get(slug="yorkshire-meetup")
+    assert meetup.start == datetime(2027, 4, 14, 14, 0, tzinfo=UTC)  # 10:00 EDT
+    edit_form = planner_client.get(f"/admin/pages/{meetup.pk}/edit/").content.decode()
+    assert 'value="2027-04-14 10:00"' in edit_form
+
+
+def test_session_times_are_typed_in_the_conferences_zone(planner_client, db):
+    from datetime import UTC, datetime
+
+    from planner import services as programme_services
+
+    tokyo = programme_services.add_conference(
+        parent=programme_services.default_home_page(),
+        title="Tokyo digital week",
+        slug="tokyo",
+        start_date=date(2027, 3, 8),
+        end_date=date(2027, 3, 12),
+        time_zone="Asia/Tokyo",
+    )
+    programme_services.add_stream(conference=tokyo, name="Digital", slug="digital")
+    response = add_session(planner_client, tokyo)
+    assert response.status_code == 302
+    assert SessionPage.objects.get(slug="data-sharing-without-the-fear").start == datetime(
+        2027, 3, 8, 0, 30, tzinfo=UTC
+    )
