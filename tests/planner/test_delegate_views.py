@@ -1,0 +1,202 @@
+"""What delegates do on the site, and what bad or hostile input gets."""
+
+import json
+from datetime import date
+
+import pytest
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from planner.models import Booking, Delegate, EventSeats, Registration, SessionStar, Visibility
+from planner.services.agenda import register_online, set_star
+from planner.services.bookings import book_meetup
+from tests.factories import DelegateFactory, london, make_conference, make_meetup, make_session
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    return " ".join(BeautifulSoup(response.content, "html.parser").get_text(" ").split())
+
+
+@pytest.fixture
+def delegate(client):
+    person = DelegateFactory(name="Priya Raman")
+    client.force_login(person.user)
+    return person
+
+
+def test_registering_online_is_one_click_and_twice_is_harmless(client, delegate, conference):
+    for _ in range(2):
+        response = client.post(f"/conference/{conference.pk}/register/", follow=True)
+    assert Registration.objects.filter(delegate=delegate, conference=conference).count() == 1
+    assert "You are registered to attend online." in text(response)
+
+
+def test_booking_from_the_meetup_page_shows_the_place_and_then_the_queue(client, delegate, conference):
+    meetup = make_meetup(conference, capacity=1)
+    response = client.post(f"/meetups/{meetup.pk}/book/", {"next": meetup.url}, follow=True)
+    assert "You have a place at" in text(response)
+    other = DelegateFactory()
+    client.force_login(other.user)
+    response = client.post(f"/meetups/{meetup.pk}/book/", {"next": meetup.url}, follow=True)
+    assert "is full, so you are number 1 on the waiting list" in text(response)
+    assert "You are number 1 on the waiting list." in text(response)
+
+
+def test_double_click_books_once(client, delegate, conference):
+    meetup = make_meetup(conference)
+    client.post(f"/meetups/{meetup.pk}/book/")
+    client.post(f"/meetups/{meetup.pk}/book/")
+    assert Booking.objects.filter(delegate=delegate).count() == 1
+    assert EventSeats.objects.get(event=meetup).confirmed == 1
+
+
+def test_booking_a_withdrawn_meetup_gets_409_and_a_reason(client, delegate, conference):
+    meetup = make_meetup(conference)
+    meetup.unpublish()
+    response = client.post(f"/meetups/{meetup.pk}/book/")
+    assert response.status_code == 409
+    assert "not open for booking" in text(response)
+    assert not Booking.objects.exists()
+
+
+def test_cancelling_someone_elses_booking_is_a_404_and_changes_nothing(client, delegate, conference):
+    meetup = make_meetup(conference)
+    theirs = book_meetup(delegate=DelegateFactory(), event=meetup)
+    response = client.post(f"/bookings/{theirs.pk}/cancel/")
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == "confirmed"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/meetups/999999/book/", "/bookings/999999/cancel/", "/sessions/999999/star/", "/conference/999999/register/"],
+)
+def test_tampered_ids_get_404(client, delegate, url):
+    assert client.post(url).status_code == 404
+
+
+def test_delegate_actions_need_a_login_and_a_post(client, conference):
+    meetup = make_meetup(conference)
+    response = client.post(f"/meetups/{meetup.pk}/book/")
+    assert response.status_code == 302 and "/account/login/" in response["Location"]
+    client.force_login(DelegateFactory().user)
+    assert client.get(f"/meetups/{meetup.pk}/book/").status_code == 405
+
+
+def test_open_redirect_through_next_is_refused(client, delegate, conference):
+    session = make_session(conference, title="Safe redirects")
+    response = client.post(f"/sessions/{session.pk}/star/", {"next": "https://evil.example/"})
+    assert response["Location"] == session.url
+
+
+def test_my_programme_lists_stars_and_bookings_in_time_order_with_clashes_in_my_zone(client, delegate, conference):
+    early = make_session(conference, title="Early bird", start=london(date(2027, 3, 8), 9, 0))
+    clash_a = make_session(conference, title="Housing data", start=london(date(2027, 3, 9), 10, 0))
+    clash_b = make_session(
+        conference, title="Care records", start=london(date(2027, 3, 9), 10, 30), stream=conference.streams.last()
+    )
+    for session in (clash_b, early, clash_a):
+        set_star(delegate=delegate, session=session, starred=True)
+    book_meetup(delegate=delegate, event=make_meetup(conference, title="Leeds meetup"))
+    delegate.time_zone = "America/New_York"
+    delegate.save()
+    page = text(client.get("/my/programme/"))
+    assert (
+        page.index("Early bird") < page.index("Housing data") < page.index("Care records") < page.index("Leeds meetup")
+    )
+    assert "Monday 8 March 2027, 04:00 to 04:50 EST (America/New_York)" in page
+    assert "Clashes with: Care records" in page and "Clashes with: Housing data" in page
+    assert "Wednesday 14 April 2027, 10:00 to 16:00 BST (Europe/London)" in page  # meetups in the venue's zone
+
+
+def test_starring_from_the_session_page_and_unstarring(client, delegate, conference):
+    session = make_session(conference, title="Procurement playbook")
+    client.post(f"/sessions/{session.pk}/star/")
+    assert "In your programme." in text(client.get(session.url))
+    client.post(f"/sessions/{session.pk}/star/", {"action": "unstar"})
+    assert not SessionStar.objects.filter(delegate=delegate).exists()
+
+
+def make_visible_people(conference, count, visibility=Visibility.EVERYONE):
+    people = DelegateFactory.create_batch(count, visibility=visibility)
+    stream = conference.streams.first()
+    for person in people:
+        person.interests.add(stream)
+        register_online(delegate=person, conference=conference)
+    return people
+
+
+def test_directory_shows_only_people_who_chose_to_be_seen_by_this_viewer(client, conference):
+    everyone = DelegateFactory(name="Open Olu", visibility=Visibility.EVERYONE)
+    peers = DelegateFactory(name="Peer Pat", visibility=Visibility.CONFERENCE)
+    hidden = DelegateFactory(name="Hidden Hal", visibility=Visibility.HIDDEN)
+    stranger = DelegateFactory(name="Other Conf Ola", visibility=Visibility.CONFERENCE)
+    for person in (everyone, peers, hidden):
+        register_online(delegate=person, conference=conference)
+    register_online(delegate=stranger, conference=make_conference(slug="other"))
+
+    anonymous = text(client.get("/delegates/"))
+    assert "Open Olu" in anonymous and "Peer Pat" not in anonymous and "Hidden Hal" not in anonymous
+
+    viewer = DelegateFactory(name="Viewer Vic")
+    register_online(delegate=viewer, conference=conference)
+    client.force_login(viewer.user)
+    signed_in = text(client.get("/delegates/"))
+    assert "Open Olu" in signed_in and "Peer Pat" in signed_in
+    assert "Hidden Hal" not in signed_in and "Other Conf Ola" not in signed_in
+    assert everyone.user.email not in signed_in
+
+
+def test_directory_search_by_organisation_and_interest(client, conference):
+    match = DelegateFactory(name="Sam", organisation="Bristol City Council", visibility=Visibility.EVERYONE)
+    match.interests.add(conference.streams.first())
+    DelegateFactory(name="Kim", organisation="Bristol City Council", visibility=Visibility.EVERYONE)
+    page = text(client.get("/delegates/", {"q": "bristol", "interest": conference.streams.first().pk}))
+    assert "1 delegate matching “bristol”" in page and "Sam" in page and "Kim" not in page
+
+
+def test_directory_costs_the_same_with_5_and_60_delegates(client, conference):
+    viewer = DelegateFactory()
+    register_online(delegate=viewer, conference=conference)
+    client.force_login(viewer.user)
+    make_visible_people(conference, 5)
+
+    def count():
+        client.get("/delegates/")
+        with CaptureQueriesContext(connection) as captured:
+            client.get("/delegates/")
+        return len(captured)
+
+    few = count()
+    make_visible_people(conference, 55, visibility=Visibility.CONFERENCE)
+    assert count() == few
+
+
+def test_download_my_data_holds_profile_bookings_and_agenda(client, delegate, conference):
+    session = make_session(conference, title="Digital inclusion")
+    set_star(delegate=delegate, session=session, starred=True)
+    book_meetup(delegate=delegate, event=make_meetup(conference, title="Glasgow meetup"))
+    response = client.get("/account/my-data.json")
+    data = json.loads(response.content)
+    assert response["Content-Disposition"] == 'attachment; filename="relay-my-data.json"'
+    assert data["profile"]["name"] == "Priya Raman" and data["profile"]["email"] == delegate.user.email
+    assert [b["meetup"] for b in data["bookings"]] == ["Glasgow meetup"]
+    assert [a["session"] for a in data["agenda"]] == ["Digital inclusion"]
+
+
+def test_deleting_my_account_frees_my_place_for_the_next_person_and_erases_me(client, delegate, conference):
+    meetup = make_meetup(conference, capacity=1)
+    book_meetup(delegate=delegate, event=meetup)
+    waiting = book_meetup(delegate=DelegateFactory(), event=meetup)
+    assert client.post("/account/delete/", {}).status_code == 200  # no confirmation: nothing happens
+    assert Delegate.objects.filter(pk=delegate.pk).exists()
+    client.post("/account/delete/", {"confirm": "on"})
+    assert not Delegate.objects.filter(pk=delegate.pk).exists()
+    assert not Booking.objects.filter(delegate_id=delegate.pk).exists()
+    waiting.refresh_from_db()
+    assert waiting.status == "confirmed"
+    assert "Priya Raman" not in text(client.get("/delegates/"))
