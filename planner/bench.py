@@ -55,11 +55,11 @@ def main(argv=None) -> int:
     from django.test import Client
 
     from planner.demo import load_demo
-    from planner.models import ConferencePage, RegionalEventPage, SessionPage
+    from planner.models import ConferencePage, Delegate, RegionalEventPage, SessionPage
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
-    load_demo(seed=1)
+    load_demo(seed=1, scale=args.scale)
     load_seconds = time.perf_counter() - started
 
     conference = ConferencePage.objects.live().first()
@@ -76,13 +76,46 @@ def main(argv=None) -> int:
         ("healthz", "/healthz"),
     ]
     client = Client()
-    print(f"Relay bench · scale {args.scale} · {SessionPage.objects.count()} sessions · {url.split('://')[0]}")
+    print(
+        f"Relay bench · scale {args.scale} · {SessionPage.objects.count()} sessions · "
+        f"{Delegate.objects.count():,} delegates · {url.split('://')[0]}"
+    )
     print(f"demo load (or check, if already built): {load_seconds:.1f} s")
     print(f"{'page':<28}{'median ms':>10}{'queries':>9}{'status':>8}")
     for name, path in pages:
         median, queries, status = measure(client, path, args.repeat)
         print(f"{name:<28}{median:>10.1f}{queries:>9}{status:>8}")
+
+    delegate = Delegate.objects.filter(bookings__status="confirmed", stars__isnull=False).distinct().first()
+    client.force_login(delegate.user)
+    for name, path in [("my programme", "/my/programme/"), ("directory page 1 (signed in)", "/delegates/")]:
+        median, queries, status = measure(client, path, args.repeat)
+        print(f"{name:<28}{median:>10.1f}{queries:>9}{status:>8}")
+    median, queries = measure_booking(meetup, args.repeat)
+    print(f"{'book a place (POST)':<28}{median:>10.1f}{queries:>9}{302:>8}")
     return 0
+
+
+def measure_booking(meetup, repeat: int) -> tuple[float, int]:
+    """Median server time and queries for a delegate booking ``meetup`` (each a new delegate)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from planner.models import Delegate
+
+    bookers = list(Delegate.objects.exclude(bookings__event=meetup).order_by("-pk")[: repeat + 1])
+    timings, queries = [], 0
+    for index, delegate in enumerate(bookers):
+        client = Client()
+        client.force_login(delegate.user)
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            client.post(f"/meetups/{meetup.pk}/book/")
+            timings.append((time.perf_counter() - started) * 1000)
+        if index == 0:
+            queries = len(captured)
+    return statistics.median(timings), queries
 
 
 if __name__ == "__main__":

@@ -31,6 +31,17 @@ class DemoSummary:
     created: dict[str, int]
 
 
+def load_demo(*, seed: int = 1, scale: int = 1, corpus: dict | None = None) -> DemoSummary:
+    """Build (or complete) the demo: the programme, then 1,200 × ``scale`` delegates with
+    registrations, stars and meetup bookings. Returns what it made, by kind."""
+    from .demo_people import book_demo_meetups, load_demo_delegates
+
+    summary = load_demo_programme(seed=seed, corpus=corpus)
+    summary.created["delegate"] = load_demo_delegates(conference=summary.conference, seed=seed, scale=scale)
+    summary.created["booking"] = book_demo_meetups(conference=summary.conference, seed=seed)
+    return summary
+
+
 def load_corpus(path: Path = CORPUS) -> dict:
     """The hand-written demo programme (streams, sessions, speakers, meetups) as a dict."""
     with path.open(encoding="utf-8") as handle:
@@ -45,8 +56,8 @@ def session_slot(index: int, tz) -> tuple[datetime, datetime]:
 
 
 @transaction.atomic
-def load_demo(*, seed: int = 1, corpus: dict | None = None) -> DemoSummary:
-    """Build (or complete) the demo programme; returns what it made, by kind."""
+def load_demo_programme(*, seed: int = 1, corpus: dict | None = None) -> DemoSummary:
+    """Build the demo programme unless it exists; returns what it made, by kind."""
     corpus = corpus or load_corpus()
     rng = random.Random(seed)
     created = dict.fromkeys(["conference", "stream", "speaker", "session", "venue", "meetup"], 0)

@@ -204,5 +204,6 @@ LOGGING = {
         # Wagtail's own background tasks (search index, reference index) log every run at INFO.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }

@@ -19,4 +19,4 @@ def test_demo_admin_login_is_created_once_in_development(capsys):
     call_command("ensure_demo_admin")
     call_command("ensure_demo_admin")
     assert get_user_model().objects.filter(username="admin", is_superuser=True).count() == 1
-    assert "user: admin  password: relay-demo" in capsys.readouterr().out
+    assert "user admin  password relay-demo" in capsys.readouterr().out

@@ -6,7 +6,18 @@ import pytest
 from django.core.management import call_command
 
 from planner.demo import load_corpus
-from planner.models import AgendaItem, ConferencePage, RegionalEventPage, SessionPage, Speaker, Stream
+from planner.models import (
+    AgendaItem,
+    Booking,
+    ConferencePage,
+    Delegate,
+    EventSeats,
+    RegionalEventPage,
+    SessionPage,
+    SessionStar,
+    Speaker,
+    Stream,
+)
 from venues.models import Venue
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -23,6 +34,10 @@ def snapshot():
         "agenda items": AgendaItem.objects.count(),
         "links to sessions": AgendaItem.continues.through.objects.count(),
         "revisions": sum(page.revisions.count() for page in SessionPage.objects.all()),
+        "delegates": Delegate.objects.count(),
+        "bookings": Booking.objects.count(),
+        "stars": SessionStar.objects.count(),
+        "places": list(EventSeats.objects.order_by("pk").values_list("confirmed", "waitlisted")),
     }
 
 
@@ -48,6 +63,23 @@ def test_loading_the_demo_twice_adds_nothing(capsys):
     call_command("load_demo")
     assert snapshot() == first
     assert "nothing new to add" in capsys.readouterr().out
+
+
+def test_demo_delegates_live_in_real_towns_with_a_full_meetup_and_mixed_visibility():
+    from planner.models import Registration
+
+    call_command("load_demo")
+    assert Delegate.objects.count() == 1200
+    assert Registration.objects.count() == 1200
+    assert not Delegate.objects.filter(home_place__isnull=True).exists()
+    assert {d.visibility for d in Delegate.objects.all()} == {"hidden", "conference", "everyone"}
+    assert Delegate.objects.filter(visibility="hidden").count() > 300  # hidden stays the common choice
+    full = [s for s in EventSeats.objects.all() if s.confirmed == s.event.capacity and s.waitlisted > 0]
+    assert full, "at least one meetup is full with a waiting list"
+    for seats in EventSeats.objects.all():
+        assert seats.confirmed == Booking.objects.filter(event=seats.event, status="confirmed").count()
+    assert SessionStar.objects.values("delegate").distinct().count() == 1200
+    assert not Delegate.objects.filter(user__email__regex=r"\.(gov\.uk|org|com)$").exists()
 
 
 def test_demo_venues_are_real_places_in_the_uk():
