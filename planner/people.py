@@ -4,7 +4,8 @@ place a person can appear (directory, search, API, feeds, packs, "who's coming")
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from .models import Booking, BookingStatus, Delegate, Registration, SessionPage, Visibility
 from .models.people import ACTIVE_STATUSES
@@ -98,18 +99,18 @@ def my_programme(delegate: Delegate) -> list[ProgrammeItem]:
 
 
 def waitlist_positions(bookings: list[Booking]) -> dict[int, int]:
-    """Waiting-list position (1 = next) for each waiting booking, one query per meetup."""
-    positions = {}
-    for booking in bookings:
-        if booking.status != BookingStatus.WAITLISTED:
-            continue
-        positions[booking.pk] = (
-            Booking.objects.filter(
-                event_id=booking.event_id, status=BookingStatus.WAITLISTED, id__lt=booking.pk
-            ).count()
-            + 1
-        )
-    return positions
+    """Waiting-list position (1 = next) for each waiting booking in ``bookings``: one query,
+    numbering each meetup's queue in booking order."""
+    waiting = [b for b in bookings if b.status == BookingStatus.WAITLISTED]
+    if not waiting:
+        return {}
+    wanted = {b.pk for b in waiting}
+    queue = (
+        Booking.objects.filter(event_id__in={b.event_id for b in waiting}, status=BookingStatus.WAITLISTED)
+        .annotate(position=Window(RowNumber(), partition_by=[F("event_id")], order_by=F("id").asc()))
+        .values_list("pk", "position")
+    )
+    return {pk: position for pk, position in queue if pk in wanted}
 
 
 @dataclass
@@ -123,12 +124,8 @@ class MeetupAvailability:
 
 def meetup_availability(event, viewer: Delegate | None) -> MeetupAvailability:
     """Places left and queue length at ``event``, and ``viewer``'s own booking if any."""
-    from .models import EventSeats
-
-    seats = EventSeats.objects.filter(event_id=event.pk).first() if event.pk else None
-    confirmed, waiting = (seats.confirmed, seats.waitlisted) if seats else (0, 0)
     availability = MeetupAvailability(
-        capacity=event.capacity, places_left=max(event.capacity - confirmed, 0), waitlist_count=waiting
+        capacity=event.capacity, places_left=event.places_left, waitlist_count=event.waitlist_count
     )
     if viewer is not None:
         booking = Booking.objects.filter(delegate=viewer, event_id=event.pk, status__in=ACTIVE_STATUSES).first()

@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -100,3 +102,19 @@ def guard_bulk_moves_and_deletes(request, action_type, objects, action):
         if action_type == "delete" and (problem := conference_still_holding_sessions(page)):
             return refuse(request, problem, page)
     return None
+
+
+@hooks.register("register_admin_urls")
+def booking_admin_urls():
+    from .admin_views import BookingsReportView, manage_booking
+
+    return [
+        path("bookings/", BookingsReportView.as_view(), name="planner_bookings"),
+        path("bookings/results/", BookingsReportView.as_view(results_only=True), name="planner_bookings_results"),
+        path("bookings/<int:booking_id>/", manage_booking, name="planner_booking_manage"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def bookings_menu_item():
+    return MenuItem("Bookings", reverse("planner_bookings"), icon_name="group", order=250)

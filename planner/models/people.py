@@ -51,6 +51,11 @@ class Delegate(models.Model):
     def email(self) -> str:
         return self.user.email
 
+    @property
+    def town(self) -> str:
+        """The matched gazetteer town, else the town as typed."""
+        return self.home_place.name if self.home_place_id else self.home_town
+
 
 class Registration(models.Model):
     """A delegate's place at the online conference (online places are not limited)."""

@@ -3,6 +3,7 @@ regional meetups that carry its sessions forward. Events are Wagtail pages; stre
 speakers are snippets."""
 
 from django import forms
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.functional import cached_property
@@ -60,6 +61,7 @@ class ConferencePage(RoutablePageMixin, Page):
         APIField("time_zone"),
         APIField("intro"),
         APIField("streams", serializer=serializers.StreamSerializer(many=True)),
+        APIField("delegate_count"),
     ]
     api_prefetch_related = ["streams"]
 
@@ -80,6 +82,11 @@ class ConferencePage(RoutablePageMixin, Page):
     @cached_property
     def zone(self):
         return timefmt.zone(self.time_zone)
+
+    @property
+    def delegate_count(self) -> int:
+        """Delegates registered for this conference."""
+        return self.registrations.count() if self.pk else 0
 
     def get_context(self, request, *args, **kwargs):
         from .. import people, queries
@@ -269,8 +276,10 @@ class RegionalEventPage(Page):
         APIField("intro"),
         APIField("venue", serializer=serializers.VenueSerializer()),
         APIField("agenda_items", serializer=serializers.AgendaItemSerializer(many=True)),
+        APIField("places_left"),
+        APIField("waitlist_count"),
     ]
-    api_select_related = ["venue"]
+    api_select_related = ["venue", "seats"]
     api_prefetch_related = ["agenda_items__continues"]
 
     base_form_class = RegionalEventPageForm
@@ -295,6 +304,21 @@ class RegionalEventPage(Page):
     @cached_property
     def zone(self):
         return timefmt.zone(self.venue.time_zone)
+
+    def seat_counts(self) -> tuple[int, int]:
+        """(confirmed, waiting) from the seat ledger; (0, 0) before the first booking."""
+        try:
+            return self.seats.confirmed, self.seats.waitlisted
+        except (AttributeError, ObjectDoesNotExist):
+            return 0, 0
+
+    @property
+    def places_left(self) -> int:
+        return max(self.capacity - self.seat_counts()[0], 0)
+
+    @property
+    def waitlist_count(self) -> int:
+        return self.seat_counts()[1]
 
     def get_context(self, request, *args, **kwargs):
         from .. import people, queries

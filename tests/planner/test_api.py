@@ -97,3 +97,18 @@ def test_malformed_filters_get_a_400_with_a_message_not_a_500(client, conference
     assert response.status_code in (200, 400)
     if response.status_code == 400:
         assert response.json()["message"]
+
+
+def test_api_counts_delegates_places_left_and_the_waiting_list(client, conference):
+    from planner.services.agenda import register_online
+    from planner.services.bookings import book_meetup
+    from tests.factories import DelegateFactory
+
+    meetup = make_meetup(conference, capacity=2)
+    for person in DelegateFactory.create_batch(3):
+        register_online(delegate=person, conference=conference)
+        book_meetup(delegate=person, event=meetup)
+    [event] = api(client, type="planner.RegionalEventPage", fields="capacity,places_left,waitlist_count")["items"]
+    assert (event["capacity"], event["places_left"], event["waitlist_count"]) == (2, 0, 1)
+    [conf] = api(client, type="planner.ConferencePage", fields="delegate_count")["items"]
+    assert conf["delegate_count"] == 3

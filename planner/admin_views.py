@@ -1,0 +1,136 @@
+"""Planners' views of registrations and bookings in the Wagtail admin: filter, export,
+and promote or cancel one booking with a reason (through the booking service)."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import user_passes_test
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.reports import ReportView
+
+from .models import Booking, BookingStatus, RegionalEventPage
+from .people import waitlist_positions
+from .services.bookings import BookingRefused, cancel_booking, promote_booking
+
+
+class BookingFilterSet(WagtailFilterSet):
+    event = django_filters.ModelChoiceFilter(
+        label="Meetup", queryset=RegionalEventPage.objects.order_by("start"), empty_label="All meetups"
+    )
+    status = django_filters.ChoiceFilter(choices=BookingStatus.choices, empty_label="Any status")
+    organisation = django_filters.CharFilter(field_name="delegate__organisation", lookup_expr="icontains")
+    town = django_filters.CharFilter(field_name="delegate__home_place__name", lookup_expr="icontains", label="Town")
+
+    class Meta:
+        model = Booking
+        fields = ["event", "status", "organisation", "town"]
+
+
+class BookingsReportView(ReportView):
+    """Every booking, waiting list in order (oldest first), filterable and exportable as CSV."""
+
+    page_title = "Meetup bookings"
+    header_icon = "group"
+    filterset_class = BookingFilterSet
+    index_url_name = "planner_bookings"
+    index_results_url_name = "planner_bookings_results"
+    paginate_by = 50
+    list_export = [
+        "delegate.name",
+        "delegate.user.email",
+        "delegate.organisation",
+        "delegate.role",
+        "delegate.town",
+        "event.title",
+        "status",
+        "created_at",
+        "confirmed_at",
+        "cancelled_at",
+        "cancel_reason",
+    ]
+    export_headings = {
+        "delegate.name": "Name",
+        "delegate.user.email": "Email",
+        "delegate.organisation": "Organisation",
+        "delegate.role": "Role",
+        "delegate.town": "Town",
+        "event.title": "Meetup",
+        "status": "Status",
+        "created_at": "Booked at",
+        "confirmed_at": "Confirmed at",
+        "cancelled_at": "Cancelled at",
+        "cancel_reason": "Cancellation reason",
+    }
+    columns = [
+        TitleColumn(
+            "delegate",
+            label="Delegate",
+            accessor=lambda booking: booking.delegate.name,
+            get_url=lambda booking: reverse("planner_booking_manage", args=[booking.pk]),
+        ),
+        Column("organisation", label="Organisation", accessor=lambda booking: booking.delegate.organisation),
+        Column(
+            "town",
+            label="Town",
+            accessor=lambda booking: booking.delegate.town,
+        ),
+        Column("event", label="Meetup", accessor=lambda booking: booking.event.title),
+        Column("status", label="Status", accessor=lambda booking: booking.get_status_display()),
+        Column("position", label="Queue", accessor=lambda booking: getattr(booking, "position", "") or ""),
+        Column("created_at", label="Booked", accessor=lambda booking: f"{booking.created_at:%d %b %Y %H:%M}"),
+    ]
+
+    def get_filename(self):
+        return f"relay-bookings-{datetime.date.today():%Y-%m-%d}"
+
+    def get_queryset(self):
+        return Booking.objects.select_related("delegate__user", "delegate__home_place", "event").order_by(
+            "event__start", "event_id", "id"
+        )
+
+    def decorate_paginated_queryset(self, object_list):
+        bookings = list(object_list)
+        positions = waitlist_positions([b for b in bookings if b.status == BookingStatus.WAITLISTED])
+        for booking in bookings:
+            booking.position = positions.get(booking.pk)
+        return bookings
+
+
+class ManageBookingForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("promote", "Promote from the waiting list"), ("cancel", "Cancel this booking")],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        max_length=300, help_text="Recorded with the booking and shown in the export.", required=True
+    )
+
+
+@user_passes_test(lambda user: user.is_active and user.is_staff, login_url="wagtailadmin_login")
+def manage_booking(request, booking_id: int):
+    """Promote or cancel one booking, with a reason, through the booking service."""
+    booking = get_object_or_404(Booking.objects.select_related("delegate__user", "event"), pk=booking_id)
+    form = ManageBookingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["action"] == "promote":
+                promote_booking(booking=booking)
+                messages.success(request, f"{booking.delegate.name} now has a confirmed place.")
+            else:
+                cancel_booking(booking=booking, reason=form.cleaned_data["reason"])
+                messages.success(request, f"{booking.delegate.name}'s booking is cancelled.")
+            return redirect(f"{reverse('planner_bookings')}?event={booking.event_id}")
+        except BookingRefused as refusal:
+            form.add_error("action", str(refusal))
+    position = waitlist_positions([booking]).get(booking.pk)
+    return TemplateResponse(
+        request,
+        "planner/admin/manage_booking.html",
+        {"booking": booking, "form": form, "position": position, "page_title": "Manage booking"},
+    )

@@ -1,0 +1,79 @@
+"""Planners see, filter, export and manage bookings in the Wagtail admin."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from planner.models import Booking
+from planner.services.bookings import book_meetup
+from tests.factories import DelegateFactory, make_meetup
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def full_meetup(conference):
+    meetup = make_meetup(conference, title="Leeds meetup", capacity=2)
+    people = [
+        DelegateFactory(name="Ann Able", organisation="Leeds City Council"),
+        DelegateFactory(name="Bob Baker", organisation="Bradford Council"),
+        DelegateFactory(name="Cat Cole", organisation="Leeds City Council"),
+        DelegateFactory(name="Dev Dutt", organisation="Kirklees Council"),
+    ]
+    return meetup, [book_meetup(delegate=p, event=meetup) for p in people]
+
+
+def test_bookings_list_filters_by_status_and_organisation_showing_queue_positions(planner_client, full_meetup):
+    meetup, _ = full_meetup
+    page = planner_client.get("/admin/bookings/", {"event": meetup.pk, "status": "waitlisted"}).content.decode()
+    assert "Cat Cole" in page and "Dev Dutt" in page and "Ann Able" not in page
+    leeds = planner_client.get("/admin/bookings/", {"organisation": "leeds"}).content.decode()
+    assert "Ann Able" in leeds and "Cat Cole" in leeds and "Bob Baker" not in leeds
+
+
+def test_bookings_export_as_csv_with_readable_headings(planner_client, full_meetup):
+    response = planner_client.get("/admin/bookings/", {"export": "csv"})
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert [row["Name"] for row in rows] == ["Ann Able", "Bob Baker", "Cat Cole", "Dev Dutt"]
+    assert rows[2]["Status"] == "waitlisted" and rows[0]["Meetup"] == "Leeds meetup"
+
+
+def test_planner_cancels_with_a_reason_and_the_queue_moves(planner_client, full_meetup):
+    meetup, bookings = full_meetup
+    response = planner_client.post(f"/admin/bookings/{bookings[0].pk}/", {"action": "cancel", "reason": "Duplicate"})
+    assert response.status_code == 302
+    assert [b.status for b in Booking.objects.order_by("id")] == ["cancelled", "confirmed", "confirmed", "waitlisted"]
+    assert Booking.objects.get(pk=bookings[0].pk).cancel_reason == "Duplicate"
+
+
+def test_planner_must_give_a_reason(planner_client, full_meetup):
+    _, bookings = full_meetup
+    response = planner_client.post(f"/admin/bookings/{bookings[3].pk}/", {"action": "promote", "reason": ""})
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert Booking.objects.get(pk=bookings[3].pk).status == "waitlisted"
+
+
+def test_delegates_cannot_reach_the_bookings_admin(client, full_meetup):
+    client.force_login(DelegateFactory().user)
+    response = client.get("/admin/bookings/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_bookings_list_costs_the_same_with_4_and_40_bookings(planner_client, full_meetup):
+    meetup, _ = full_meetup
+
+    def count():
+        planner_client.get("/admin/bookings/")
+        with CaptureQueriesContext(connection) as captured:
+            planner_client.get("/admin/bookings/")
+        return len(captured)
+
+    few = count()
+    for person in DelegateFactory.create_batch(36):
+        book_meetup(delegate=person, event=meetup)
+    assert count() == few
