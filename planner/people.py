@@ -4,7 +4,7 @@ place a person can appear (directory, search, API, feeds, packs, "who's coming")
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from .models import Booking, BookingStatus, Delegate, Registration, SessionPage, Visibility
@@ -24,10 +24,8 @@ def visible_delegates(viewer: Delegate | None) -> QuerySet[Delegate]:
     rule = Q(visibility=Visibility.EVERYONE)
     if viewer is not None:
         viewer_conferences = Registration.objects.filter(delegate=viewer).values("conference_id")
-        shares_a_conference = Exists(
-            Registration.objects.filter(delegate=OuterRef("pk"), conference_id__in=viewer_conferences)
-        )
-        rule |= Q(visibility=Visibility.CONFERENCE) & Q(shares_a_conference) | Q(pk=viewer.pk)
+        fellow_delegates = Registration.objects.filter(conference_id__in=viewer_conferences).values("delegate_id")
+        rule |= Q(visibility=Visibility.CONFERENCE, pk__in=fellow_delegates) | Q(pk=viewer.pk)
     return Delegate.objects.filter(rule)
 
 
@@ -44,8 +42,10 @@ def directory(viewer: Delegate | None, *, query: str = "", interest: int | None 
             | Q(home_place__name__icontains=word)
         )
     if interest:
-        people = people.filter(interests__id=interest)
-    return people.order_by("name", "pk").distinct()
+        people = people.filter(
+            pk__in=Delegate.interests.through.objects.filter(stream_id=interest).values("delegate_id")
+        )
+    return people.order_by("name", "pk")
 
 
 @dataclass
