@@ -14,22 +14,58 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
-from .models import Booking, BookingStatus, RegionalEventPage
+from .models import Booking, BookingStatus, ConferencePage, RegionalEventPage, Registration
 from .people import waitlist_positions
 from .services.bookings import BookingRefused, cancel_booking, promote_booking
 
+DELEGATE_EXPORT = ["delegate.name", "delegate.user.email", "delegate.organisation", "delegate.role", "delegate.town"]
+DELEGATE_HEADINGS = {
+    "delegate.name": "Name",
+    "delegate.user.email": "Email",
+    "delegate.organisation": "Organisation",
+    "delegate.role": "Role",
+    "delegate.town": "Town",
+}
 
-class BookingFilterSet(WagtailFilterSet):
+
+def delegate_columns(get_url=None) -> list:
+    """Name (optionally linked), organisation and town of the row's delegate."""
+    name = (
+        TitleColumn("delegate", label="Delegate", accessor=lambda row: row.delegate.name, get_url=get_url)
+        if get_url
+        else Column("delegate", label="Delegate", accessor=lambda row: row.delegate.name)
+    )
+    return [
+        name,
+        Column("organisation", label="Organisation", accessor=lambda row: row.delegate.organisation),
+        Column("town", label="Town", accessor=lambda row: row.delegate.town),
+    ]
+
+
+class DelegateFilters(WagtailFilterSet):
+    organisation = django_filters.CharFilter(field_name="delegate__organisation", lookup_expr="icontains")
+    town = django_filters.CharFilter(field_name="delegate__home_place__name", lookup_expr="icontains", label="Town")
+
+
+class BookingFilterSet(DelegateFilters):
     event = django_filters.ModelChoiceFilter(
         label="Meetup", queryset=RegionalEventPage.objects.order_by("start"), empty_label="All meetups"
     )
     status = django_filters.ChoiceFilter(choices=BookingStatus.choices, empty_label="Any status")
-    organisation = django_filters.CharFilter(field_name="delegate__organisation", lookup_expr="icontains")
-    town = django_filters.CharFilter(field_name="delegate__home_place__name", lookup_expr="icontains", label="Town")
 
     class Meta:
         model = Booking
         fields = ["event", "status", "organisation", "town"]
+
+
+class RegistrationFilterSet(DelegateFilters):
+    conference = django_filters.ModelChoiceFilter(
+        queryset=ConferencePage.objects.order_by("start_date"), empty_label="All conferences"
+    )
+
+    class Meta:
+        model = Registration
+        fields = ["conference", "organisation", "town"]
 
 
 class BookingsReportView(ReportView):
@@ -40,13 +76,8 @@ class BookingsReportView(ReportView):
     filterset_class = BookingFilterSet
     index_url_name = "planner_bookings"
     index_results_url_name = "planner_bookings_results"
-    paginate_by = 50
     list_export = [
-        "delegate.name",
-        "delegate.user.email",
-        "delegate.organisation",
-        "delegate.role",
-        "delegate.town",
+        *DELEGATE_EXPORT,
         "event.title",
         "status",
         "created_at",
@@ -55,11 +86,7 @@ class BookingsReportView(ReportView):
         "cancel_reason",
     ]
     export_headings = {
-        "delegate.name": "Name",
-        "delegate.user.email": "Email",
-        "delegate.organisation": "Organisation",
-        "delegate.role": "Role",
-        "delegate.town": "Town",
+        **DELEGATE_HEADINGS,
         "event.title": "Meetup",
         "status": "Status",
         "created_at": "Booked at",
@@ -68,18 +95,7 @@ class BookingsReportView(ReportView):
         "cancel_reason": "Cancellation reason",
     }
     columns = [
-        TitleColumn(
-            "delegate",
-            label="Delegate",
-            accessor=lambda booking: booking.delegate.name,
-            get_url=lambda booking: reverse("planner_booking_manage", args=[booking.pk]),
-        ),
-        Column("organisation", label="Organisation", accessor=lambda booking: booking.delegate.organisation),
-        Column(
-            "town",
-            label="Town",
-            accessor=lambda booking: booking.delegate.town,
-        ),
+        *delegate_columns(get_url=lambda booking: reverse("planner_booking_manage", args=[booking.pk])),
         Column("event", label="Meetup", accessor=lambda booking: booking.event.title),
         Column("status", label="Status", accessor=lambda booking: booking.get_status_display()),
         Column("position", label="Queue", accessor=lambda booking: getattr(booking, "position", "") or ""),
@@ -96,10 +112,40 @@ class BookingsReportView(ReportView):
 
     def decorate_paginated_queryset(self, object_list):
         bookings = list(object_list)
-        positions = waitlist_positions([b for b in bookings if b.status == BookingStatus.WAITLISTED])
+        positions = waitlist_positions(bookings)
         for booking in bookings:
             booking.position = positions.get(booking.pk)
         return bookings
+
+
+class RegistrationsReportView(ReportView):
+    """Everyone registered to attend a conference online, filterable and exportable."""
+
+    page_title = "Online registrations"
+    header_icon = "user"
+    filterset_class = RegistrationFilterSet
+    index_url_name = "planner_registrations"
+    index_results_url_name = "planner_registrations_results"
+    list_export = [*DELEGATE_EXPORT, "conference.title", "attendance_mode", "created_at"]
+    export_headings = {
+        **DELEGATE_HEADINGS,
+        "conference.title": "Conference",
+        "attendance_mode": "Attending",
+        "created_at": "Registered at",
+    }
+    columns = [
+        *delegate_columns(),
+        Column("conference", label="Conference", accessor=lambda row: row.conference.title),
+        Column("created_at", label="Registered", accessor=lambda row: f"{row.created_at:%d %b %Y %H:%M}"),
+    ]
+
+    def get_filename(self):
+        return f"relay-registrations-{datetime.date.today():%Y-%m-%d}"
+
+    def get_queryset(self):
+        return Registration.objects.select_related("delegate__user", "delegate__home_place", "conference").order_by(
+            "conference_id", "id"
+        )
 
 
 class ManageBookingForm(forms.Form):

@@ -106,9 +106,15 @@ def guard_bulk_moves_and_deletes(request, action_type, objects, action):
 
 @hooks.register("register_admin_urls")
 def booking_admin_urls():
-    from .admin_views import BookingsReportView, manage_booking
+    from .admin_views import BookingsReportView, RegistrationsReportView, manage_booking
 
     return [
+        path("registrations/", RegistrationsReportView.as_view(), name="planner_registrations"),
+        path(
+            "registrations/results/",
+            RegistrationsReportView.as_view(results_only=True),
+            name="planner_registrations_results",
+        ),
         path("bookings/", BookingsReportView.as_view(), name="planner_bookings"),
         path("bookings/results/", BookingsReportView.as_view(results_only=True), name="planner_bookings_results"),
         path("bookings/<int:booking_id>/", manage_booking, name="planner_booking_manage"),
@@ -118,3 +124,8 @@ def booking_admin_urls():
 @hooks.register("register_admin_menu_item")
 def bookings_menu_item():
     return MenuItem("Bookings", reverse("planner_bookings"), icon_name="group", order=250)
+
+
+@hooks.register("register_admin_menu_item")
+def registrations_menu_item():
+    return MenuItem("Registrations", reverse("planner_registrations"), icon_name="user", order=260)

@@ -21,6 +21,7 @@ from venues.timezones import validate_time_zone
 
 from .. import serializers, timefmt
 from ..forms import ConferencePageForm, RegionalEventPageForm, SessionPageForm
+from ..panels import AttendancePanel
 
 INTRO_FEATURES = ["bold", "italic", "link", "ul", "ol"]
 
@@ -52,6 +53,7 @@ class ConferencePage(RoutablePageMixin, Page):
             [FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]), FieldPanel("time_zone")],
             heading="Dates",
         ),
+        AttendancePanel(heading="Attendance"),
         FieldPanel("intro"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
@@ -261,6 +263,7 @@ class RegionalEventPage(Page):
         FieldPanel("venue"),
         FieldRowPanel([FieldPanel("start"), FieldPanel("end")], heading="When"),
         FieldPanel("capacity"),
+        AttendancePanel(heading="Attendance"),
         FieldPanel("intro"),
         InlinePanel("agenda_items", heading="Agenda", label="agenda item"),
     ]

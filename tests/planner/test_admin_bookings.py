@@ -4,12 +4,12 @@ import csv
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from bs4 import BeautifulSoup
 
 from planner.models import Booking
 from planner.services.bookings import book_meetup
 from tests.factories import DelegateFactory, make_meetup
+from tests.querycount import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -67,13 +67,52 @@ def test_delegates_cannot_reach_the_bookings_admin(client, full_meetup):
 def test_bookings_list_costs_the_same_with_4_and_40_bookings(planner_client, full_meetup):
     meetup, _ = full_meetup
 
-    def count():
-        planner_client.get("/admin/bookings/")
-        with CaptureQueriesContext(connection) as captured:
-            planner_client.get("/admin/bookings/")
-        return len(captured)
-
-    few = count()
+    few = queries_for(planner_client, "/admin/bookings/")
     for person in DelegateFactory.create_batch(36):
         book_meetup(delegate=person, event=meetup)
-    assert count() == few
+    assert queries_for(planner_client, "/admin/bookings/") == few
+
+
+def test_registrations_list_filters_by_conference_and_exports(planner_client, conference):
+    from planner.services.agenda import register_online
+    from tests.factories import make_conference
+
+    other = make_conference(slug="other-conference")
+    register_online(delegate=DelegateFactory(name="Here Hana"), conference=conference)
+    register_online(delegate=DelegateFactory(name="There Theo"), conference=other)
+    page = planner_client.get("/admin/registrations/", {"conference": conference.pk}).content.decode()
+    assert "Here Hana" in page and "There Theo" not in page
+    export = planner_client.get("/admin/registrations/", {"conference": conference.pk, "export": "csv"})
+    rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    assert [(row["Name"], row["Conference"]) for row in rows] == [("Here Hana", conference.title)]
+
+
+def test_registrations_list_costs_the_same_with_2_and_30_people(planner_client, conference):
+    from planner.services.agenda import register_online
+
+    for person in DelegateFactory.create_batch(2):
+        register_online(delegate=person, conference=conference)
+    few = queries_for(planner_client, "/admin/registrations/")
+    for person in DelegateFactory.create_batch(28):
+        register_online(delegate=person, conference=conference)
+    assert queries_for(planner_client, "/admin/registrations/") == few
+
+
+def test_meetup_edit_page_shows_places_and_the_waiting_list(planner_client, full_meetup):
+    meetup, _ = full_meetup
+    page = " ".join(
+        BeautifulSoup(planner_client.get(f"/admin/pages/{meetup.pk}/edit/").content, "html.parser")
+        .get_text(" ")
+        .split()
+    )
+    assert "Confirmed places 2 of 2" in page
+    assert "On the waiting list 2" in page
+
+
+def test_conference_edit_page_shows_how_many_registered(planner_client, conference):
+    from planner.services.agenda import register_online
+
+    for person in DelegateFactory.create_batch(3):
+        register_online(delegate=person, conference=conference)
+    page = planner_client.get(f"/admin/pages/{conference.pk}/edit/").content.decode()
+    assert "Registered to attend online" in page and ">3 · <" in page.replace("\n", "")

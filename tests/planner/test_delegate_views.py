@@ -5,13 +5,12 @@ from datetime import date
 
 import pytest
 from bs4 import BeautifulSoup
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from planner.models import Booking, Delegate, EventSeats, Registration, SessionStar, Visibility
 from planner.services.agenda import register_online, set_star
 from planner.services.bookings import book_meetup
 from tests.factories import DelegateFactory, london, make_conference, make_meetup, make_session
+from tests.querycount import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -165,15 +164,9 @@ def test_directory_costs_the_same_with_5_and_60_delegates(client, conference):
     client.force_login(viewer.user)
     make_visible_people(conference, 5)
 
-    def count():
-        client.get("/delegates/")
-        with CaptureQueriesContext(connection) as captured:
-            client.get("/delegates/")
-        return len(captured)
-
-    few = count()
+    few = queries_for(client, "/delegates/")
     make_visible_people(conference, 55, visibility=Visibility.CONFERENCE)
-    assert count() == few
+    assert queries_for(client, "/delegates/") == few
 
 
 def test_download_my_data_holds_profile_bookings_and_agenda(client, delegate, conference):

@@ -4,11 +4,10 @@ from datetime import date, datetime, timedelta
 from itertools import cycle
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from planner import services
 from tests.factories import SpeakerFactory, VenueFactory, london, make_meetup, make_session
+from tests.querycount import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +25,6 @@ def add_sessions(conference, count, *, offset=0):
             start=start,
             speakers=[SpeakerFactory(), SpeakerFactory()],
         )
-
-
-def queries_for(client, url) -> int:
-    client.get(url)  # warm caches that are per-process, not per-request (site root paths, content types)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
 
 
 @pytest.mark.parametrize("suffix", ["", "speakers/"])

@@ -1,0 +1,13 @@
+"""Counting the queries a page costs, for the tests that hold list views constant."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def queries_for(client, url, **params) -> int:
+    """Queries for a second request to ``url`` (the first warms per-process caches)."""
+    client.get(url, params)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200, response.status_code
+    return len(captured)
