@@ -45,7 +45,10 @@ def sign_up_delegate(*, email: str, password: str, name: str) -> None:
     email = normalise_email(email)
     existing = User.objects.filter(username=email).first()
     if existing is not None:
-        enqueue_after_commit("planner.tasks.send_signup_attempt_notice", existing.pk)
+        # Never confirmed (the link expired or got lost): send a fresh link rather than a
+        # "you already have an account" note that would lead to a log-in they cannot use.
+        task = "send_verification_email" if not existing.is_active else "send_signup_attempt_notice"
+        enqueue_after_commit(f"planner.tasks.{task}", existing.pk)
         return
     user = User.objects.create_user(username=email, email=email, password=password, is_active=False)
     Delegate.objects.create(user=user, name=name.strip())

@@ -152,3 +152,14 @@ def test_unmatched_home_town_is_kept_and_the_delegate_told(client):
     response = client.post("/account/profile/", data, follow=True)
     assert "We could not match “Atlantis” to a town" in response.content.decode()
     assert Delegate.objects.get(pk=delegate.pk).home_town == "Atlantis"
+
+
+def test_signing_up_again_before_confirming_sends_a_fresh_link(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(client)
+    assert [m.subject for m in mail.outbox] == ["Confirm your email address for Relay"] * 2
+    assert User.objects.filter(username="amira.shah@calderdale.gov.uk").count() == 1
+    response = client.get(link_in(mail.outbox[1]), follow=True)
+    assert "Your email address is confirmed" in response.content.decode()
