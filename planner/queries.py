@@ -4,14 +4,15 @@ page's query count does not grow with the number of sessions, speakers or meetup
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from venues.timezones import known_time_zones
 
 from . import timefmt
-from .models import AgendaItem, ConferencePage, RegionalEventPage, SessionPage, Speaker, Stream
+from .models import AgendaItem, CalendarEntry, ConferencePage, RegionalEventPage, SessionPage, Speaker, Stream
 
 COMMON_ZONES = [
     "Europe/London",
@@ -159,3 +160,28 @@ def conferences_with_meetups() -> list[ConferencePage]:
     for conference in conferences:
         conference.meetups = meetups_by_parent.get(conference.path, [])
     return conferences
+
+
+CANCELLED_KEPT_FOR = timedelta(days=30)
+
+
+def feed_entries(**filters) -> QuerySet[CalendarEntry]:
+    """Calendar entries matching ``filters``: live ones, and cancelled ones for 30 days so
+    subscribers' calendars see the cancellation before the event disappears."""
+    cutoff = timezone.now() - CANCELLED_KEPT_FOR
+    return (
+        CalendarEntry.objects.filter(**filters)
+        .filter(Q(cancelled_at__isnull=True) | Q(cancelled_at__gte=cutoff))
+        .order_by("start", "page_id")
+    )
+
+
+def personal_feed_entries(delegate) -> QuerySet[CalendarEntry]:
+    """The delegate's own events only: starred sessions and meetups they hold a place or
+    queue for. Nobody else's name or booking is in them."""
+    from .models import Booking, SessionStar
+    from .models.people import ACTIVE_STATUSES
+
+    starred = SessionStar.objects.filter(delegate=delegate).values("session_id")
+    booked = Booking.objects.filter(delegate=delegate, status__in=ACTIVE_STATUSES).values("event_id")
+    return feed_entries().filter(Q(page_id__in=starred) | Q(page_id__in=booked))

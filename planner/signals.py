@@ -14,3 +14,39 @@ def apply_published_capacity(sender, instance, **kwargs):
 
 def connect() -> None:
     page_published.connect(apply_published_capacity, sender=RegionalEventPage, dispatch_uid="relay-capacity")
+    connect_calendar()
+
+
+def sync_feed_entry(sender, instance, **kwargs):
+    from .services.calendar import sync_calendar_entry
+
+    sync_calendar_entry(page=instance)
+
+
+def cancel_feed_entry(sender, instance, **kwargs):
+    from .services.calendar import cancel_calendar_entry
+
+    cancel_calendar_entry(page_id=instance.pk)
+
+
+def resync_meetups_at_venue(sender, instance, **kwargs):
+    """A venue's new address or position reaches the feeds of its live meetups."""
+    from .services.calendar import sync_calendar_entry
+
+    for meetup in RegionalEventPage.objects.live().filter(venue=instance):
+        sync_calendar_entry(page=meetup)
+
+
+def connect_calendar() -> None:
+    from django.db.models.signals import post_save, pre_delete
+    from wagtail.signals import page_unpublished
+
+    from venues.models import Venue
+
+    from .models import SessionPage
+
+    for model in (SessionPage, RegionalEventPage):
+        page_published.connect(sync_feed_entry, sender=model, dispatch_uid=f"relay-feed-sync-{model.__name__}")
+        page_unpublished.connect(cancel_feed_entry, sender=model, dispatch_uid=f"relay-feed-unpub-{model.__name__}")
+        pre_delete.connect(cancel_feed_entry, sender=model, dispatch_uid=f"relay-feed-delete-{model.__name__}")
+    post_save.connect(resync_meetups_at_venue, sender=Venue, dispatch_uid="relay-feed-venue")

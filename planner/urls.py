@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("healthz", healthz, name="healthz"),
     path("", include("planner.urls_accounts")),
+    path("", include("planner.urls_calendar")),
 ]
 
 if settings.DEBUG:

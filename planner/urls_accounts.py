@@ -26,6 +26,7 @@ urlpatterns = [
     path("account/my-data.json", accounts.download_my_data, name="download_data"),
     path("account/delete/", accounts.delete_account, name="delete"),
     path("my/programme/", delegates.my_programme, name="my_programme"),
+    path("my/calendar/", delegates.personal_calendar, name="personal_calendar"),
     path("delegates/", delegates.directory, name="directory"),
     path("conference/<int:conference_id>/register/", delegates.register, name="register"),
     path("meetups/<int:event_id>/book/", delegates.book, name="book"),

@@ -1,5 +1,6 @@
 """Planner models: the programme (pages and snippets) and the people in it."""
 
+from .calendar import CalendarEntry, CalendarToken
 from .people import Booking, BookingStatus, Delegate, Registration, SessionStar, Visibility
 from .programme import (
     AgendaItem,
@@ -15,6 +16,8 @@ from .seats import EventSeats
 __all__ = [
     "AgendaItem",
     "Booking",
+    "CalendarEntry",
+    "CalendarToken",
     "BookingStatus",
     "ConferencePage",
     "Delegate",

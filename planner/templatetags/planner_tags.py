@@ -23,3 +23,27 @@ def time_range(start, end, tz) -> str:
 def upcoming_conferences() -> list:
     """Published conferences with their meetups, for the home page."""
     return queries.conferences_with_meetups()
+
+
+@register.inclusion_tag("planner/includes/subscribe.html", takes_context=True)
+def subscribe_links(context, path: str, name: str, *, download: bool = False, expanded: bool = False):
+    """‘Subscribe’ links for the feed at ``path``: webcal, https, Google Calendar and Outlook."""
+    from urllib.parse import quote
+
+    request = context.get("request")
+    https_url = request.build_absolute_uri(path) if request else path
+    webcal_url = "webcal://" + https_url.split("://", 1)[-1]
+    return {
+        "name": name,
+        "https_url": https_url,
+        "webcal_url": webcal_url,
+        "google_url": "https://calendar.google.com/calendar/r?cid=" + quote(webcal_url, safe=""),
+        "outlook_url": (
+            "https://outlook.live.com/calendar/0/addfromweb?url="
+            + quote(https_url, safe="")
+            + "&name="
+            + quote(name, safe="")
+        ),
+        "download": download,
+        "expanded": expanded,
+    }

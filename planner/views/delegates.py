@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .. import timefmt
-from ..models import Booking, ConferencePage, RegionalEventPage, SessionPage, Stream
+from ..models import Booking, CalendarToken, ConferencePage, RegionalEventPage, SessionPage, Stream
 from ..people import directory as directory_query
 from ..people import my_programme as my_programme_query
 from ..people import viewer_delegate, waitlist_positions
@@ -91,7 +91,12 @@ def my_programme(request):
     return render(
         request,
         "account/my_programme.html",
-        {"items": items, "tz": timefmt.zone(delegate.time_zone), "delegate": delegate},
+        {
+            "items": items,
+            "tz": timefmt.zone(delegate.time_zone),
+            "delegate": delegate,
+            "has_calendar": CalendarToken.objects.filter(delegate=delegate).exists(),
+        },
     )
 
 
@@ -114,3 +119,28 @@ def directory(request):
             "viewer": viewer,
         },
     )
+
+
+@login_required
+@require_POST
+def personal_calendar(request):
+    """Make a new personal feed address (the old one stops working at once) or switch it off.
+    The address is shown once, on the page this returns: only its hash is stored."""
+    from django.urls import reverse
+
+    from ..services.calendar import issue_calendar_token, revoke_calendar_token
+
+    delegate = require_delegate(request)
+    if request.POST.get("action") == "off":
+        revoke_calendar_token(delegate=delegate)
+        messages.success(request, "Your personal calendar address is switched off; subscriptions to it stop updating.")
+        return redirect("account:my_programme")
+    token = issue_calendar_token(delegate=delegate)
+    response = render(
+        request,
+        "account/calendar_created.html",
+        {"feed_path": reverse("feed_personal", args=[token])},
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

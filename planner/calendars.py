@@ -1,0 +1,92 @@
+"""iCalendar feeds (RFC 5545 / 7986). Pure: plain data in, icalendar.Calendar out; no
+request, no response, no queries. The same entries always give the same bytes."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import icalendar
+
+from . import timefmt
+
+PRODID = "-//Relay//Relay hybrid event planner//EN"
+REFRESH = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    """What a feed is called and where its events' UIDs live."""
+
+    name: str
+    description: str
+    domain: str
+
+
+def event_uid(entry, domain: str) -> str:
+    """Stable for the life of the page: survives renames, moves and cancellation."""
+    return f"relay-{entry.kind}-{entry.page_id}@{domain}"
+
+
+def build_vevent(entry, *, domain: str) -> icalendar.Event:
+    """One VEVENT for a CalendarEntry, with times in its own zone (never floating)."""
+    tz = timefmt.zone(entry.time_zone)
+    event = icalendar.Event()
+    event.add("uid", event_uid(entry, domain))
+    event.add("dtstamp", entry.last_modified)
+    event.add("last-modified", entry.last_modified)
+    event.add("sequence", entry.sequence)
+    event.add("dtstart", entry.start.astimezone(tz))
+    event.add("dtend", entry.end.astimezone(tz))
+    event.add("summary", f"Cancelled: {entry.title}" if entry.is_cancelled else entry.title)
+    event.add("status", "CANCELLED" if entry.is_cancelled else "CONFIRMED")
+    event.add("location", entry.location)
+    if entry.latitude is not None and entry.longitude is not None:
+        event.add("geo", (float(entry.latitude), float(entry.longitude)))
+    if entry.page_url:
+        event.add("url", entry.page_url)
+    lines = [entry.organiser_note]
+    if entry.is_cancelled:
+        lines.insert(0, "This has been cancelled.")
+    if entry.summary:
+        lines.append(entry.summary)
+    if entry.join_url and not entry.is_cancelled:
+        lines.append(f"Join online: {entry.join_url}")
+    if entry.page_url:
+        lines.append(f"Details and discussion: {entry.page_url}")
+    event.add("description", "\n\n".join(line for line in lines if line))
+    event.add("transp", "OPAQUE")
+    return event
+
+
+def build_calendar(entries, *, info: FeedInfo) -> icalendar.Calendar:
+    """A VCALENDAR of ``entries`` with a VTIMEZONE for each zone used, covering only the
+    years the events span (a narrow range keeps the feed small)."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", info.name)
+    calendar.add("x-wr-calname", info.name)
+    calendar.add("description", info.description)
+    calendar.add("x-wr-caldesc", info.description)
+    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", icalendar.vDuration(REFRESH))
+    entries = list(entries)
+    for entry in entries:
+        calendar.add_component(build_vevent(entry, domain=info.domain))
+    if entries:
+        first = min(e.start for e in entries) - timedelta(days=1)
+        last = max(e.end for e in entries) + timedelta(days=1)
+        calendar.add_missing_timezones(first_date=first.date(), last_date=last.date())
+    return calendar
+
+
+def serialize_calendar(calendar: icalendar.Calendar) -> bytes:
+    """The feed's bytes (CRLF line endings, folded lines, UTF-8)."""
+    return calendar.to_ical()
+
+
+def last_modified(entries) -> datetime | None:
+    """When any event in the feed last changed, for HTTP Last-Modified."""
+    stamps = [entry.last_modified for entry in entries]
+    return max(stamps) if stamps else None

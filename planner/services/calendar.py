@@ -1,0 +1,125 @@
+"""Keeps CalendarEntry in step with publishing, and issues personal feed tokens.
+
+SEQUENCE rises only when what a subscriber's calendar shows changes (time, place, title,
+status), which is tracked by a fingerprint rather than guessed from every save."""
+
+import hashlib
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import CalendarEntry, CalendarToken, Delegate, RegionalEventPage, SessionPage
+
+TOKEN_BYTES = 32  # secrets.token_urlsafe(32) gives 43 characters
+
+
+def entry_fields(page) -> dict:
+    """What the feed shows for a live session or meetup page."""
+    page = page.specific
+    if isinstance(page, SessionPage):
+        conference = page.get_parent().specific
+        return {
+            "kind": CalendarEntry.Kind.SESSION,
+            "conference_id": conference.pk,
+            "stream_id": page.stream_id,
+            "title": page.title,
+            "summary": page.summary,
+            "start": page.start,
+            "end": page.end,
+            "time_zone": conference.time_zone,
+            "location": "Online",
+            "latitude": None,
+            "longitude": None,
+            "join_url": page.join_url,
+            "page_url": page.full_url or "",
+            "organiser_note": f"{page.stream.name} · {conference.title}",
+        }
+    venue = page.venue
+    return {
+        "kind": CalendarEntry.Kind.MEETUP,
+        "conference_id": page.get_parent().pk,
+        "stream_id": None,
+        "title": page.title,
+        "summary": "",
+        "start": page.start,
+        "end": page.end,
+        "time_zone": venue.time_zone,
+        "location": ", ".join([venue.name, *venue.address_lines]),
+        "latitude": venue.latitude,
+        "longitude": venue.longitude,
+        "join_url": "",
+        "page_url": page.full_url or "",
+        "organiser_note": f"Regional meetup · {venue.name}",
+    }
+
+
+def fingerprint(fields: dict, *, cancelled: bool) -> str:
+    """Hash of what a calendar shows for the event; a change means SEQUENCE goes up."""
+    shown = [fields["title"], fields["start"].isoformat(), fields["end"].isoformat(), fields["time_zone"]]
+    shown += [fields["location"], fields["join_url"], "cancelled" if cancelled else "confirmed"]
+    return hashlib.sha256("\x1f".join(shown).encode()).hexdigest()
+
+
+@transaction.atomic
+def sync_calendar_entry(*, page) -> CalendarEntry:
+    """Bring the page's entry up to date after publishing (also un-cancels a republished page)."""
+    fields = entry_fields(page)
+    new_print = fingerprint(fields, cancelled=False)
+    entry = CalendarEntry.objects.select_for_update().filter(page_id=page.pk).first()
+    now = timezone.now()
+    if entry is None:
+        return CalendarEntry.objects.create(page_id=page.pk, fingerprint=new_print, last_modified=now, **fields)
+    changed = entry.fingerprint != new_print
+    for name, value in fields.items():
+        setattr(entry, name, value)
+    entry.cancelled_at = None
+    if changed:
+        entry.fingerprint, entry.sequence, entry.last_modified = new_print, entry.sequence + 1, now
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def cancel_calendar_entry(*, page_id: int) -> None:
+    """Mark the entry of an unpublished or deleted page cancelled (kept in feeds for 30 days)."""
+    entry = CalendarEntry.objects.select_for_update().filter(page_id=page_id, cancelled_at__isnull=True).first()
+    if entry is None:
+        return
+    now = timezone.now()
+    fields = {"title": entry.title, "start": entry.start, "end": entry.end, "time_zone": entry.time_zone}
+    fields |= {"location": entry.location, "join_url": entry.join_url}
+    entry.cancelled_at, entry.last_modified, entry.sequence = now, now, entry.sequence + 1
+    entry.fingerprint = fingerprint(fields, cancelled=True)
+    entry.save(update_fields=["cancelled_at", "last_modified", "sequence", "fingerprint"])
+
+
+def sync_all_calendar_entries() -> int:
+    """Entries for every live session and meetup (for databases that predate the feeds)."""
+    pages = [
+        *SessionPage.objects.live().select_related("stream"),
+        *RegionalEventPage.objects.live().select_related("venue"),
+    ]
+    for page in pages:
+        sync_calendar_entry(page=page)
+    return len(pages)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_calendar_token(*, delegate: Delegate) -> str:
+    """A new personal feed token for ``delegate``; the old one stops working at once.
+    Returns the token, which is stored only as a hash and so can be shown only now."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    CalendarToken.objects.update_or_create(
+        delegate=delegate, defaults={"token_hash": hash_token(token), "created_at": timezone.now()}
+    )
+    return token
+
+
+def revoke_calendar_token(*, delegate: Delegate) -> None:
+    """Switch the personal feed off."""
+    CalendarToken.objects.filter(delegate=delegate).delete()

@@ -1,0 +1,18 @@
+"""Feed addresses: a public contract (DESIGN.md). Ids, not slugs, so renames never break them."""
+
+from django.urls import path
+
+from .views import calendar
+
+urlpatterns = [
+    path("calendar/conference/<int:conference_id>.ics", calendar.conference_feed, name="feed_conference"),
+    path(
+        "calendar/conference/<int:conference_id>/stream/<slug:stream_slug>.ics",
+        calendar.stream_feed,
+        name="feed_stream",
+    ),
+    path("calendar/event/<int:event_id>.ics", calendar.event_feed, name="feed_event"),
+    path("calendar/regional.ics", calendar.regional_feed, name="feed_regional"),
+    path("calendar/session/<int:session_id>.ics", calendar.session_feed, name="feed_session"),
+    path("calendar/me/<str:token>.ics", calendar.personal_feed, name="feed_personal"),
+]
