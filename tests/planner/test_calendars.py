@@ -28,7 +28,7 @@ def feed(client, url, **headers):
 
 
 def events_by_icalendar(body: bytes):
-    return [c for c in icalendar.Calendar.from_ical(body).walk("VEVENT")]
+    return list(icalendar.Calendar.from_ical(body).walk("VEVENT"))
 
 
 def test_conference_feed_reads_the_same_in_three_parsers(client, conference):
