@@ -42,13 +42,17 @@ def measure(client, url: str, repeat: int) -> tuple[float, int, int]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--scale", type=int, default=1, help="multiplies people and contributions (later issues)")
+    parser.add_argument("--scale", type=int, default=1, help="1,200 x N delegates (100 gives 120,000)")
+    parser.add_argument("--keep", action="store_true", help="reuse the bench database instead of building it afresh")
     args = parser.parse_args(argv)
 
     var = Path(__file__).resolve().parent.parent / "var"
     var.mkdir(exist_ok=True)
     db_file = var / f"bench-scale{args.scale}.sqlite3"
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{db_file}"
+    if not args.keep and not os.environ.get("BENCH_DATABASE_URL"):
+        for stale in var.glob(f"{db_file.name}*"):
+            stale.unlink()
     configure(url)
 
     from django.core.management import call_command
@@ -74,7 +78,14 @@ def main(argv=None) -> int:
         ("search ‘social care’", "/search/?q=social+care"),
         ("API sessions (20)", "/api/v2/pages/?type=planner.SessionPage&fields=start,end,stream,speakers"),
         ("healthz", "/healthz"),
+        ("feed: conference (90)", f"/calendar/conference/{conference.pk}.ics"),
+        ("feed: all meetups", "/calendar/regional.ics"),
+        ("schedule.xml", f"/calendar/conference/{conference.pk}/schedule.xml"),
+        ("schedule.json", f"/calendar/conference/{conference.pk}/schedule.json"),
     ]
+    big = big_conference()
+    pages.append((f"feed: conference ({big.sessions})", f"/calendar/conference/{big.conference.pk}.ics"))
+    pages.append((f"schedule.xml ({big.sessions})", f"/calendar/conference/{big.conference.pk}/schedule.xml"))
     client = Client()
     print(
         f"Relay bench · scale {args.scale} · {SessionPage.objects.count()} sessions · "
@@ -85,15 +96,73 @@ def main(argv=None) -> int:
     for name, path in pages:
         median, queries, status = measure(client, path, args.repeat)
         print(f"{name:<28}{median:>10.1f}{queries:>9}{status:>8}")
+    from django.core.cache import cache
+
+    cache.clear()
+    started = time.perf_counter()
+    client.get(f"/calendar/conference/{big.conference.pk}.ics")
+    print(f"{'  same, first build (cold)':<28}{(time.perf_counter() - started) * 1000:>10.1f}")
 
     delegate = Delegate.objects.filter(bookings__status="confirmed", stars__isnull=False).distinct().first()
     client.force_login(delegate.user)
-    for name, path in [("my programme", "/my/programme/"), ("directory page 1 (signed in)", "/delegates/")]:
+    from planner.services.calendar import issue_calendar_token
+
+    token = issue_calendar_token(delegate=delegate)
+    personal = [("my programme", "/my/programme/"), ("directory page 1 (signed in)", "/delegates/")]
+    personal.append(("feed: personal", f"/calendar/me/{token}.ics"))
+    for name, path in personal:
         median, queries, status = measure(client, path, args.repeat)
         print(f"{name:<28}{median:>10.1f}{queries:>9}{status:>8}")
     median, queries = measure_booking(meetup, args.repeat)
     print(f"{'book a place (POST)':<28}{median:>10.1f}{queries:>9}{302:>8}")
     return 0
+
+
+class BigConference:
+    def __init__(self, conference, sessions):
+        self.conference, self.sessions = conference, sessions
+
+
+def big_conference(sessions: int = 900) -> BigConference:
+    """A second, synthetic conference of ``sessions`` sessions (10 streams, 5 days, 18 slots a
+    day), built once through the services, to show feeds cost the same at ten times the size."""
+    from datetime import date, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from planner import services
+    from planner.demo import load_corpus
+    from planner.models import ConferencePage, SessionPage
+
+    existing = ConferencePage.objects.filter(slug="bench-900").first()
+    if existing:
+        return BigConference(existing, SessionPage.objects.child_of(existing).count())
+    london = ZoneInfo("Europe/London")
+    conference = services.add_conference(
+        parent=services.default_home_page(),
+        title="Benchmark conference (900 sessions)",
+        slug="bench-900",
+        start_date=date(2027, 6, 7),
+        end_date=date(2027, 6, 11),
+        time_zone="Europe/London",
+    )
+    streams = [
+        services.add_stream(conference=conference, name=f"Stream {n}", slug=f"s{n}", sort_order=n) for n in range(10)
+    ]
+    summaries = [s["summary"] for stream in load_corpus()["streams"] for s in stream["sessions"]]
+    for index in range(sessions):
+        day, slot, stream = index // 180, (index // 10) % 18, streams[index % 10]
+        start = datetime(2027, 6, 7, 8, 0, tzinfo=london) + timedelta(days=day, minutes=30 * slot)
+        services.add_session(
+            conference=conference,
+            title=f"Benchmark session {index + 1}",
+            slug=f"bench-{index + 1}",
+            stream=stream,
+            start=start,
+            end=start + timedelta(minutes=25),
+            format="talk",
+            summary=summaries[index % len(summaries)],
+        )
+    return BigConference(conference, sessions)
 
 
 def measure_booking(meetup, repeat: int) -> tuple[float, int]:

@@ -11,6 +11,8 @@ urlpatterns = [
         calendar.stream_feed,
         name="feed_stream",
     ),
+    path("calendar/conference/<int:conference_id>/schedule.xml", calendar.schedule_xml, name="schedule_xml"),
+    path("calendar/conference/<int:conference_id>/schedule.json", calendar.schedule_json, name="schedule_json"),
     path("calendar/event/<int:event_id>.ics", calendar.event_feed, name="feed_event"),
     path("calendar/regional.ics", calendar.regional_feed, name="feed_regional"),
     path("calendar/session/<int:session_id>.ics", calendar.session_feed, name="feed_session"),

@@ -70,12 +70,15 @@ def sync_calendar_entry(*, page) -> CalendarEntry:
     now = timezone.now()
     if entry is None:
         return CalendarEntry.objects.create(page_id=page.pk, fingerprint=new_print, last_modified=now, **fields)
-    changed = entry.fingerprint != new_print
+    rescheduled = entry.fingerprint != new_print  # what a calendar shows: SEQUENCE goes up
+    edited = rescheduled or any(getattr(entry, name) != value for name, value in fields.items())
     for name, value in fields.items():
         setattr(entry, name, value)
     entry.cancelled_at = None
-    if changed:
-        entry.fingerprint, entry.sequence, entry.last_modified = new_print, entry.sequence + 1, now
+    if rescheduled:
+        entry.fingerprint, entry.sequence = new_print, entry.sequence + 1
+    if edited:  # any change at all: LAST-MODIFIED moves, so caches and clients refresh
+        entry.last_modified = now
     entry.save()
     return entry
 

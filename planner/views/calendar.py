@@ -6,6 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotFound
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response
@@ -25,14 +26,31 @@ def feed_domain() -> str:
     return urlsplit(settings.WAGTAILADMIN_BASE_URL).hostname or "relay.invalid"
 
 
-def calendar_response(request, entries, *, name: str, description: str, filename: str, private: bool = False):
+FEED_CACHE_SECONDS = 60 * 60
+
+
+def feed_body(entries, *, info: calendars.FeedInfo, cache_id: str) -> tuple[bytes, int | None]:
+    """The feed's bytes and last change, cached under a digest of what they are made of
+    (each entry's id, sequence, last change and cancellation), so any edit, star or booking
+    gives a new key and an unchanged feed is not rebuilt on every calendar client's poll."""
+    state = list(entries.values_list("page_id", "sequence", "last_modified", "cancelled_at"))
+    changed = max((row[2] for row in state), default=None)
+    digest = hashlib.sha256(f"{cache_id}|{info}|{state}".encode()).hexdigest()
+    key = f"relay:feed:{digest}"
+    body = cache.get(key)
+    if body is None:
+        body = calendars.serialize_calendar(calendars.build_calendar(list(entries), info=info))
+        cache.set(key, body, FEED_CACHE_SECONDS)
+    return body, int(changed.timestamp()) if changed else None
+
+
+def calendar_response(
+    request, entries, *, name: str, description: str, filename: str, cache_id: str, private: bool = False
+):
     """The feed as text/calendar with ETag and Last-Modified; 304 when the client is current."""
-    entries = list(entries)
     info = calendars.FeedInfo(name=name, description=description, domain=feed_domain())
-    body = calendars.serialize_calendar(calendars.build_calendar(entries, info=info))
+    body, timestamp = feed_body(entries, info=info, cache_id=cache_id)
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
-    modified = calendars.last_modified(entries)
-    timestamp = int(modified.timestamp()) if modified else None
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)
     if response is None:
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -59,6 +77,7 @@ def conference_feed(request, conference_id: int):
         name=conference.title,
         description=f"Online sessions of {conference.title}. Times in {conference.time_zone}.",
         filename=f"conference-{conference.pk}.ics",
+        cache_id=f"conference-{conference.pk}",
     )
 
 
@@ -75,21 +94,24 @@ def stream_feed(request, conference_id: int, stream_slug: str):
         name=f"{stream.conference.title}: {stream.name}",
         description=f"The {stream.name} stream of {stream.conference.title}.",
         filename=f"conference-{conference_id}-{stream.slug}.ics",
+        cache_id=f"stream-{stream.pk}",
     )
 
 
 @read_only
 def event_feed(request, event_id: int):
     """One regional meetup (still answered for 30 days after it is cancelled)."""
-    entries = list(queries.feed_entries(page_id=event_id, kind=CalendarEntry.Kind.MEETUP))
-    if not entries:
+    entries = queries.feed_entries(page_id=event_id, kind=CalendarEntry.Kind.MEETUP)
+    first = entries.first()
+    if first is None:
         return HttpResponseNotFound("No such meetup.", content_type="text/plain; charset=utf-8")
     return calendar_response(
         request,
         entries,
-        name=entries[0].title,
+        name=first.title,
         description="A Relay regional meetup.",
         filename=f"event-{event_id}.ics",
+        cache_id=f"event-{event_id}",
     )
 
 
@@ -103,21 +125,24 @@ def regional_feed(request):
         name="Regional meetups",
         description="Every regional meetup, in each venue's local time.",
         filename="regional.ics",
+        cache_id="regional",
     )
 
 
 @read_only
 def session_feed(request, session_id: int):
     """One session, for ‘add to calendar’."""
-    entries = list(queries.feed_entries(page_id=session_id, kind=CalendarEntry.Kind.SESSION))
-    if not entries:
+    entries = queries.feed_entries(page_id=session_id, kind=CalendarEntry.Kind.SESSION)
+    first = entries.first()
+    if first is None:
         return HttpResponseNotFound("No such session.", content_type="text/plain; charset=utf-8")
     return calendar_response(
         request,
         entries,
-        name=entries[0].title,
+        name=first.title,
         description="A Relay online session.",
         filename=f"session-{session_id}.ics",
+        cache_id=f"session-{session_id}",
     )
 
 
@@ -144,5 +169,35 @@ def personal_feed(request, token: str):
         name="My Relay programme",
         description="Sessions you starred and meetups you booked.",
         filename="my-programme.ics",
+        cache_id=f"delegate-{owner.delegate_id}",
         private=True,
     )
+
+
+def schedule_response(request, conference_id: int, *, fmt: str):
+    from ..schedule_export import render_schedule_json, render_schedule_xml, schedule_data
+
+    conference = get_object_or_404(ConferencePage.objects.live(), pk=conference_id)
+    data = schedule_data(conference, list(queries.conference_sessions(conference)), domain=feed_domain())
+    if fmt == "xml":
+        body, content_type = render_schedule_xml(data), "application/xml; charset=utf-8"
+    else:
+        body, content_type = render_schedule_json(data), "application/json; charset=utf-8"
+    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    response = get_conditional_response(request, etag=etag) or HttpResponse(body, content_type=content_type)
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=300"
+    response["Access-Control-Allow-Origin"] = "*"  # schedule apps and web viewers fetch it cross-origin
+    return response
+
+
+@read_only
+def schedule_xml(request, conference_id: int):
+    """Frab/Pentabarf-style schedule for schedule apps."""
+    return schedule_response(request, conference_id, fmt="xml")
+
+
+@read_only
+def schedule_json(request, conference_id: int):
+    """C3VOC schedule.json."""
+    return schedule_response(request, conference_id, fmt="json")

@@ -245,3 +245,26 @@ def test_a_changed_venue_address_reaches_the_meetup_feed(client, conference):
     venue.save()
     [event] = events_by_icalendar(feed(client, f"/calendar/event/{meetup.pk}.ics").content)
     assert "2 Park Row" in str(event["LOCATION"]) and event["SEQUENCE"] == 1
+
+
+def test_personal_feed_follows_a_swapped_star_at_once(client, delegate_with_programme, conference):
+    token = issue_calendar_token(delegate=delegate_with_programme)
+    url = f"/calendar/me/{token}.ics"
+    feed(client, url)  # cached
+    other = make_session(conference, title="Swapped in", start=london(date(2027, 3, 11), 9))
+    set_star(delegate=delegate_with_programme, session=other, starred=True)
+    mine = delegate_with_programme.stars.get(session__title="Mine").session
+    set_star(delegate=delegate_with_programme, session=mine, starred=False)
+    summaries = sorted(str(e["SUMMARY"]) for e in events_by_icalendar(feed(client, url).content))
+    assert summaries == ["Leeds meetup", "Swapped in"]
+
+
+def test_a_new_summary_moves_last_modified_without_raising_sequence(client, conference):
+    session = make_session(conference, title="Open data")
+    before = CalendarEntry.objects.get(page_id=session.pk)
+    session.summary = "A clearer summary."
+    session.save_revision().publish()
+    after = CalendarEntry.objects.get(page_id=session.pk)
+    assert after.sequence == before.sequence and after.last_modified > before.last_modified
+    [event] = events_by_icalendar(feed(client, f"/calendar/session/{session.pk}.ics").content)
+    assert "A clearer summary." in str(event["DESCRIPTION"])
