@@ -17,7 +17,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 setup: $(STAMP)
 	$(MANAGE) migrate --no-input
-	$(MANAGE) load_gazetteer
+	$(MANAGE) load_places
 	$(MANAGE) load_demo
 	$(MANAGE) ensure_demo_admin
 

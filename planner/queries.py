@@ -185,3 +185,58 @@ def personal_feed_entries(delegate) -> QuerySet[CalendarEntry]:
     starred = SessionStar.objects.filter(delegate=delegate).values("session_id")
     booked = Booking.objects.filter(delegate=delegate, status__in=ACTIVE_STATUSES).values("event_id")
     return feed_entries().filter(Q(page_id__in=starred) | Q(page_id__in=booked))
+
+
+@dataclass
+class NearbyMeetup:
+    meetup: RegionalEventPage
+    km: float
+
+    @property
+    def miles(self) -> float:
+        from venues.nearby import miles
+
+        return miles(self.km)
+
+
+def nearby_meetups(latitude: float, longitude: float, *, radius_km: float) -> list[NearbyMeetup]:
+    """Upcoming published meetups within ``radius_km``, nearest first. Only meetups: online
+    sessions are never ‘nearby’."""
+    from venues.nearby import bounding_box, box_filter, distance_km
+
+    box = bounding_box(latitude, longitude, radius_km)
+    candidates = (
+        RegionalEventPage.objects.live()
+        .public()
+        .filter(start__gt=timezone.now(), **box_filter(box, prefix="venue__"))
+        .select_related("venue", "seats")
+    )
+    found = []
+    for meetup in candidates:
+        km = distance_km((latitude, longitude), (float(meetup.venue.latitude), float(meetup.venue.longitude)))
+        if km <= radius_km:
+            found.append(NearbyMeetup(meetup=meetup, km=km))
+    return sorted(found, key=lambda item: (item.km, item.meetup.start))
+
+
+def meetup_map(meetups) -> str:
+    """The SVG map of ``meetups`` (venue markers over the gazetteer's towns)."""
+    from venues.maps import MapPoint, render_map_svg
+
+    markers = [MapPoint(float(m.venue.latitude), float(m.venue.longitude), m.venue.town, m.url or "") for m in meetups]
+    return render_map_svg(
+        markers, town_points(), title="Map of the regional meetups: " + ", ".join(p.label for p in markers)
+    )
+
+
+def town_points() -> list[tuple[float, float]]:
+    """Gazetteer town positions for the map background (cached: they change only on load_places)."""
+    from django.core.cache import cache
+
+    from venues.models import Place
+
+    points = cache.get("relay:map:towns")
+    if points is None:
+        points = [(float(lat), float(lon)) for lat, lon in Place.objects.values_list("latitude", "longitude")]
+        cache.set("relay:map:towns", points, 60 * 60 * 24)
+    return points

@@ -9,6 +9,7 @@ from cms import views as cms_views
 
 from .api import api_router
 from .views.health import healthz
+from .views.nearby import near
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("search/", cms_views.search, name="search"),
     path("api/v2/", api_router.urls),
     path("healthz", healthz, name="healthz"),
+    path("near/", near, name="near"),
     path("", include("planner.urls_accounts")),
     path("", include("planner.urls_calendar")),
 ]

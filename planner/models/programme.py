@@ -96,6 +96,7 @@ class ConferencePage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         viewer_zone = queries.viewer_zone(request, default=self.time_zone)
         viewer = people.viewer_delegate(request.user)
+        regional_events = list(queries.regional_events(self)) if self.pk else []
         context.update(
             viewer=viewer,
             registered=people.is_registered(self, viewer),
@@ -103,7 +104,8 @@ class ConferencePage(RoutablePageMixin, Page):
             zone_choices=queries.common_zones(viewer_zone.key),
             # An unsaved page (the preview while creating it) has no sessions or meetups yet.
             timetable=queries.conference_timetable(self, tz=viewer_zone) if self.pk else None,
-            regional_events=queries.regional_events(self) if self.pk else [],
+            regional_events=regional_events,
+            meetup_map=queries.meetup_map(regional_events) if regional_events else "",
         )
         return context
 

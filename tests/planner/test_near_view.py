@@ -1,0 +1,128 @@
+"""/near/: the meetups nearest a town or a position, as a page and as JSON."""
+
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from planner.models import RegionalEventPage
+from tests.factories import VenueFactory, make_meetup, make_session
+from tests.querycount import queries_for
+from venues.gazetteer import load_gazetteer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def meetups(conference):
+    load_gazetteer()
+    leeds = make_meetup(
+        conference,
+        title="Yorkshire meetup",
+        venue=VenueFactory(town="Leeds", latitude=Decimal("53.8002"), longitude=Decimal("-1.5486")),
+    )
+    manchester = make_meetup(
+        conference,
+        title="North West meetup",
+        day=date(2027, 4, 21),
+        venue=VenueFactory(town="Manchester", latitude=Decimal("53.4781"), longitude=Decimal("-2.2447")),
+    )
+    cardiff = make_meetup(
+        conference,
+        title="Wales meetup",
+        day=date(2027, 4, 28),
+        venue=VenueFactory(town="Cardiff", latitude=Decimal("51.4779"), longitude=Decimal("-3.1755")),
+    )
+    make_session(conference, title="Online only")
+    return leeds, manchester, cardiff
+
+
+def get_json(client, **params):
+    return client.get("/near/", {**params, "format": "json"})
+
+
+def test_results_are_nearest_first_with_km_miles_and_places_left(client, meetups):
+    data = get_json(client, q="Bradford").json()
+    titles = [r["title"] for r in data["results"]]
+    assert titles == ["Yorkshire meetup", "North West meetup"]  # Cardiff is beyond 80 km; sessions never appear
+    first = data["results"][0]
+    assert 10 < first["distance_km"] < 20 and first["distance_miles"] == pytest.approx(
+        first["distance_km"] / 1.609, abs=0.2
+    )
+    assert first["places_left"] == 60
+    assert data["origin"]["label"] == "Bradford, England"
+
+
+def test_position_search_and_radius(client, meetups):
+    data = get_json(client, lat="51.48", lon="-3.18", radius_km="500").json()
+    assert [r["title"] for r in data["results"]] == ["Wales meetup", "North West meetup", "Yorkshire meetup"]
+
+
+def test_past_and_withdrawn_meetups_are_not_offered(client, meetups):
+    leeds, manchester, _ = meetups
+    RegionalEventPage.objects.filter(pk=leeds.pk).update(
+        start=timezone.now() - timedelta(days=2), end=timezone.now() - timedelta(days=1)
+    )
+    manchester.unpublish()
+    assert get_json(client, q="Leeds").json()["results"] == []
+
+
+def test_page_lists_meetups_with_a_map_and_text(client, meetups):
+    body = client.get("/near/", {"q": "Leeds"}).content.decode()
+    assert "2 meetups within 80 km of Leeds, England" in body
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in body and 'role="img"' in body
+    assert "Map of meetups near Leeds, England: Leeds, Manchester" in body
+
+
+def test_ambiguous_place_offers_a_choice(client, meetups):
+    page = client.get("/near/", {"q": "Newport"}).content.decode()
+    assert "Which Newport?" in page and "Newport, Wales" in page and "Newport, England" in page
+    response = get_json(client, q="Newport")
+    assert response.status_code == 400 and len(response.json()["choices"]) >= 2
+
+
+def test_unknown_place_gets_suggestions(client, meetups):
+    page = client.get("/near/", {"q": "Manchster"}).content.decode()
+    assert "We could not find a town called “Manchster”" in page and "Did you mean" in page
+    assert "Manchester" in get_json(client, q="Manchster").json()["suggestions"]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"lat": "95", "lon": "0"}, "less than or equal to 90"),
+        ({"lat": "53"}, "Give both latitude and longitude"),
+        ({"q": "Leeds", "radius_km": "9999"}, "at most 500 km"),
+        ({"q": "Leeds", "radius_km": "0"}, "at least 1 km"),
+        ({"q": "Leeds", "radius_km": "far"}, "Enter a whole number"),
+        ({"lat": "north", "lon": "west"}, "Enter a number"),
+        ({"q": "x" * 500}, "at most 100 characters"),
+    ],
+)
+def test_bad_input_is_a_400_with_a_message(client, meetups, params, message):
+    response = get_json(client, **params)
+    assert response.status_code == 400
+    assert message in json.dumps(response.json())
+    assert client.get("/near/", params).status_code == 400
+
+
+def test_empty_search_asks_for_a_town(client, meetups):
+    assert get_json(client).status_code == 400
+    assert "Find a regional meetup near you" in client.get("/near/").content.decode()
+
+
+def test_a_delegates_home_town_prefills_the_search(client, meetups):
+    from tests.factories import DelegateFactory
+
+    delegate = DelegateFactory(home_town="Wakefield")
+    client.force_login(delegate.user)
+    assert "Yorkshire meetup" in client.get("/near/").content.decode()
+
+
+def test_near_costs_the_same_with_three_and_twelve_meetups(client, meetups, conference):
+    few = queries_for(client, "/near/", q="Leeds", radius_km=500)
+    for n in range(9):
+        make_meetup(conference, title=f"Extra {n}", day=date(2027, 5, 1 + n), venue=VenueFactory())
+    assert queries_for(client, "/near/", q="Leeds", radius_km=500) == few

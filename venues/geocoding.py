@@ -1,0 +1,117 @@
+"""Turning what a person types into a position. The offline gazetteer answers by default;
+Nominatim (through geopy) only when configured, rate-limited, cached and never called inside
+a web request. This is the only module that imports geopy.geocoders."""
+
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from geopy.exc import GeopyError
+from geopy.extra.rate_limiter import RateLimiter
+from geopy.geocoders import Nominatim
+
+from .gazetteer import find_places, suggest_places
+
+UK_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})?$")
+MAX_QUERY_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class Location:
+    label: str
+    latitude: float
+    longitude: float
+    source: str
+
+
+@dataclass
+class Lookup:
+    """What a place search found: one or more matches, or a message and suggestions."""
+
+    query: str
+    matches: list[Location] = field(default_factory=list)
+    message: str = ""
+    suggestions: list[str] = field(default_factory=list)
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.matches) > 1
+
+
+def clean_query(text: str) -> str:
+    """Trimmed, single-spaced, bounded: what is worth looking up."""
+    return " ".join((text or "").split())[:MAX_QUERY_LENGTH]
+
+
+def look_up_place(text: str) -> Lookup:
+    """Find a town (or explain a postcode) in the offline gazetteer."""
+    query = clean_query(text)
+    if not query:
+        return Lookup(query=query, message="Enter a town or city, such as Leeds or Cardiff.")
+    postcode = UK_POSTCODE.match(query.upper())
+    if postcode:
+        return Lookup(
+            query=query,
+            message=(
+                f"“{query}” looks like a postcode. Relay works offline and knows towns, not postcodes: "
+                "enter your nearest town instead, or use your location."
+            ),
+        )
+    places = find_places(query)
+    if places:
+        matches = [
+            Location(label=p.label, latitude=float(p.latitude), longitude=float(p.longitude), source="gazetteer")
+            for p in places
+        ]
+        return Lookup(query=query, matches=matches)
+    return Lookup(
+        query=query,
+        message=f"We could not find a town called “{query}”.",
+        suggestions=suggest_places(query),
+    )
+
+
+class NominatimGeocoder:
+    """OpenStreetMap's Nominatim through geopy: one request a second at most, answers cached
+    for a month, and the gazetteer when Nominatim fails. For background tasks only."""
+
+    cache_seconds = 60 * 60 * 24 * 30
+
+    def __init__(self, *, user_agent: str, domain: str = "nominatim.openstreetmap.org", scheme: str = "https"):
+        self.client = Nominatim(user_agent=user_agent, domain=domain, scheme=scheme, timeout=10)
+        self.geocode = RateLimiter(self.client.geocode, min_delay_seconds=1, max_retries=1, swallow_exceptions=False)
+
+    def locate(self, text: str) -> Location | None:
+        """The best match for ``text``, or the gazetteer's, or None."""
+        query = clean_query(text)
+        key = f"relay:nominatim:{query.lower()}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached or None
+        try:
+            found = self.geocode(query, country_codes="gb", exactly_one=True)
+        except GeopyError:
+            found = None
+        location = (
+            Location(label=found.address, latitude=found.latitude, longitude=found.longitude, source="nominatim")
+            if found
+            else None
+        )
+        if location is None:
+            fallback = look_up_place(query)
+            location = fallback.matches[0] if fallback.matches else None
+        cache.set(key, location or False, self.cache_seconds)
+        return location
+
+
+def configured_geocoder() -> NominatimGeocoder | None:
+    """Nominatim if GEOCODER=nominatim with a NOMINATIM_USER_AGENT naming a contact; else None."""
+    if getattr(settings, "GEOCODER", "gazetteer") != "nominatim":
+        return None
+    agent = getattr(settings, "NOMINATIM_USER_AGENT", "")
+    if not agent:
+        return None
+    return NominatimGeocoder(
+        user_agent=agent, domain=getattr(settings, "NOMINATIM_DOMAIN", "nominatim.openstreetmap.org")
+    )
