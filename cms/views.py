@@ -11,7 +11,8 @@ MAX_QUERY_LENGTH = 200
 def searchable(text: str) -> str:
     """The query as the search backend can take it: bounded, and with quotes only in pairs
     (an unpaired ‘"’ is a syntax error to the database's full-text parser)."""
-    text = text.strip()[:MAX_QUERY_LENGTH]
+    # NUL and other control characters cannot be stored or searched by the database.
+    text = "".join(ch for ch in text if ch >= " " or ch in "\t").strip()[:MAX_QUERY_LENGTH]
     if text.count('"') % 2:
         text = text.replace('"', " ").strip()
     return text

@@ -13,10 +13,42 @@ from django.urls import reverse
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
+from wagtail.permission_policies import ModelPermissionPolicy
 
+from .converters import parse_id
 from .models import Booking, BookingStatus, ConferencePage, RegionalEventPage, Registration
 from .people import waitlist_positions
 from .services.bookings import BookingRefused, cancel_booking, promote_booking
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Text a spreadsheet will not run as a formula (a delegate can name themself ‘=HYPERLINK(…)’)."""
+    text = str(value) if value is not None else ""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class IdChoiceField(django_filters.fields.ModelChoiceField):
+    """A model choice that treats an implausible id as an invalid choice, not a database error."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and parse_id(value) is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = IdChoiceField
+
+
+class DelegateDataReport(ReportView):
+    """A report of people: only for planners given the model's view permission (superusers,
+    or a group granted ‘Can view booking’ / ‘Can view registration’), never plain editors."""
+
+    permission_required = "view"
+    custom_value_preprocess = {str: {"csv": spreadsheet_safe, "xlsx": spreadsheet_safe}}
+
 
 DELEGATE_EXPORT = ["delegate.name", "delegate.user.email", "delegate.organisation", "delegate.role", "delegate.town"]
 DELEGATE_HEADINGS = {
@@ -48,7 +80,7 @@ class DelegateFilters(WagtailFilterSet):
 
 
 class BookingFilterSet(DelegateFilters):
-    event = django_filters.ModelChoiceFilter(
+    event = IdChoiceFilter(
         label="Meetup", queryset=RegionalEventPage.objects.order_by("start"), empty_label="All meetups"
     )
     status = django_filters.ChoiceFilter(choices=BookingStatus.choices, empty_label="Any status")
@@ -59,18 +91,17 @@ class BookingFilterSet(DelegateFilters):
 
 
 class RegistrationFilterSet(DelegateFilters):
-    conference = django_filters.ModelChoiceFilter(
-        queryset=ConferencePage.objects.order_by("start_date"), empty_label="All conferences"
-    )
+    conference = IdChoiceFilter(queryset=ConferencePage.objects.order_by("start_date"), empty_label="All conferences")
 
     class Meta:
         model = Registration
         fields = ["conference", "organisation", "town"]
 
 
-class BookingsReportView(ReportView):
+class BookingsReportView(DelegateDataReport):
     """Every booking, waiting list in order (oldest first), filterable and exportable as CSV."""
 
+    permission_policy = ModelPermissionPolicy(Booking)
     page_title = "Meetup bookings"
     header_icon = "group"
     filterset_class = BookingFilterSet
@@ -118,9 +149,10 @@ class BookingsReportView(ReportView):
         return bookings
 
 
-class RegistrationsReportView(ReportView):
+class RegistrationsReportView(DelegateDataReport):
     """Everyone registered to attend a conference online, filterable and exportable."""
 
+    permission_policy = ModelPermissionPolicy(Registration)
     page_title = "Online registrations"
     header_icon = "user"
     filterset_class = RegistrationFilterSet
@@ -158,7 +190,9 @@ class ManageBookingForm(forms.Form):
     )
 
 
-@user_passes_test(lambda user: user.is_active and user.is_staff, login_url="wagtailadmin_login")
+@user_passes_test(
+    lambda user: user.is_active and user.has_perm("planner.change_booking"), login_url="wagtailadmin_login"
+)
 def manage_booking(request, booking_id: int):
     """Promote or cancel one booking, with a reason, through the booking service."""
     booking = get_object_or_404(Booking.objects.select_related("delegate__user", "event"), pk=booking_id)

@@ -6,6 +6,10 @@ class PlannerConfig(AppConfig):
     verbose_name = "Programme"
 
     def ready(self):
-        from . import signals
+        from django.urls import register_converter
 
+        from . import signals
+        from .converters import IdConverter
+
+        register_converter(IdConverter, "id")
         signals.connect()

@@ -11,7 +11,7 @@ from .models import Stream, Visibility
 
 class SignUpForm(forms.Form):
     name = forms.CharField(max_length=200, label="Full name", help_text="As you would like it on your badge.")
-    email = forms.EmailField(label="Email address", help_text="We will send a link to confirm it.")
+    email = forms.EmailField(label="Email address", max_length=150, help_text="We will send a link to confirm it.")
     password = forms.CharField(
         label="Password",
         strip=False,

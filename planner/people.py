@@ -38,8 +38,7 @@ def directory(viewer: Delegate | None, *, query: str = "", interest: int | None 
             Q(name__icontains=word)
             | Q(organisation__icontains=word)
             | Q(role__icontains=word)
-            | Q(home_town__icontains=word)
-            | Q(home_place__name__icontains=word)
+            | Q(home_place__name__icontains=word)  # the matched town only: what the page shows
         )
     if interest:
         people = people.filter(

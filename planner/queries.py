@@ -172,8 +172,23 @@ def feed_entries(**filters) -> QuerySet[CalendarEntry]:
     return (
         CalendarEntry.objects.filter(**filters)
         .filter(Q(cancelled_at__isnull=True) | Q(cancelled_at__gte=cutoff))
+        .exclude(page_id__in=restricted_page_ids())
         .order_by("start", "page_id")
     )
+
+
+def restricted_page_ids():
+    """Ids of pages behind a view restriction (password, login, groups), or under one: they
+    never appear in a feed, not even as cancelled."""
+    from wagtail.models import Page, PageViewRestriction
+
+    paths = list(PageViewRestriction.objects.values_list("page__path", flat=True))
+    if not paths:
+        return Page.objects.none().values("pk")
+    under = Q()
+    for path in paths:
+        under |= Q(path__startswith=path)
+    return Page.objects.filter(under).values("pk")
 
 
 def personal_feed_entries(delegate) -> QuerySet[CalendarEntry]:

@@ -28,8 +28,8 @@ urlpatterns = [
     path("my/programme/", delegates.my_programme, name="my_programme"),
     path("my/calendar/", delegates.personal_calendar, name="personal_calendar"),
     path("delegates/", delegates.directory, name="directory"),
-    path("conference/<int:conference_id>/register/", delegates.register, name="register"),
-    path("meetups/<int:event_id>/book/", delegates.book, name="book"),
-    path("bookings/<int:booking_id>/cancel/", delegates.cancel, name="cancel_booking"),
-    path("sessions/<int:session_id>/star/", delegates.star, name="star"),
+    path("conference/<id:conference_id>/register/", delegates.register, name="register"),
+    path("meetups/<id:event_id>/book/", delegates.book, name="book"),
+    path("bookings/<id:booking_id>/cancel/", delegates.cancel, name="cancel_booking"),
+    path("sessions/<id:session_id>/star/", delegates.star, name="star"),
 ]

@@ -7,7 +7,8 @@ from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import ConferencePage, RegionalEventPage, SessionPage, Speaker, Stream
+from .models import Booking, ConferencePage, RegionalEventPage, SessionPage, Speaker, Stream
+from .models.people import ACTIVE_STATUSES
 
 
 class StreamViewSet(SnippetViewSet):
@@ -71,22 +72,30 @@ def keep_copies_in_their_conference(request, page):
     return None
 
 
-def conference_still_holding_sessions(page) -> str | None:
-    """Why ``page`` cannot be deleted yet: a conference whose sessions would block it."""
-    if page.specific_class is not ConferencePage:
-        return None
-    count = SessionPage.objects.child_of(page).count()
-    if not count:
-        return None
-    return (
-        f"“{page.get_admin_display_title()}” still has {count} session{'s' if count != 1 else ''}. "
-        "Delete them first, so a whole programme is never removed by one click."
-    )
+def deletion_problem(page) -> str | None:
+    """Why ``page`` cannot be deleted yet: a conference whose sessions would go with it, or a
+    meetup whose delegates still hold places (deleting would drop their bookings silently)."""
+    if page.specific_class is ConferencePage:
+        count = SessionPage.objects.child_of(page).count()
+        if count:
+            return (
+                f"“{page.get_admin_display_title()}” still has {count} session{'s' if count != 1 else ''}. "
+                "Delete them first, so a whole programme is never removed by one click."
+            )
+    if page.specific_class is RegionalEventPage:
+        count = Booking.objects.filter(event_id=page.pk, status__in=ACTIVE_STATUSES).count()
+        if count:
+            return (
+                f"“{page.get_admin_display_title()}” has {count} active booking{'s' if count != 1 else ''}. "
+                "Unpublish it to withdraw it (subscribers see it cancelled), or cancel the bookings "
+                "under Bookings first; deleting would drop them without telling anyone."
+            )
+    return None
 
 
 @hooks.register("before_delete_page")
-def keep_conferences_with_sessions(request, page):
-    if problem := conference_still_holding_sessions(page):
+def keep_programmes_and_bookings(request, page):
+    if problem := deletion_problem(page):
         return refuse(request, problem, page)
     return None
 
@@ -99,7 +108,7 @@ def guard_bulk_moves_and_deletes(request, action_type, objects, action):
             continue
         if action_type == "move" and page.specific_class in PINNED_TYPES:
             return refuse(request, PINNED_MESSAGE.format(title=page.get_admin_display_title()), page)
-        if action_type == "delete" and (problem := conference_still_holding_sessions(page)):
+        if action_type == "delete" and (problem := deletion_problem(page)):
             return refuse(request, problem, page)
     return None
 
@@ -117,15 +126,34 @@ def booking_admin_urls():
         ),
         path("bookings/", BookingsReportView.as_view(), name="planner_bookings"),
         path("bookings/results/", BookingsReportView.as_view(results_only=True), name="planner_bookings_results"),
-        path("bookings/<int:booking_id>/", manage_booking, name="planner_booking_manage"),
+        path("bookings/<id:booking_id>/", manage_booking, name="planner_booking_manage"),
     ]
+
+
+class PermissionMenuItem(MenuItem):
+    """A menu item shown only to users holding ``permission``."""
+
+    def __init__(self, *args, permission: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
 
 
 @hooks.register("register_admin_menu_item")
 def bookings_menu_item():
-    return MenuItem("Bookings", reverse("planner_bookings"), icon_name="group", order=250)
+    return PermissionMenuItem(
+        "Bookings", reverse("planner_bookings"), icon_name="group", order=250, permission="planner.view_booking"
+    )
 
 
 @hooks.register("register_admin_menu_item")
 def registrations_menu_item():
-    return MenuItem("Registrations", reverse("planner_registrations"), icon_name="user", order=260)
+    return PermissionMenuItem(
+        "Registrations",
+        reverse("planner_registrations"),
+        icon_name="user",
+        order=260,
+        permission="planner.view_registration",
+    )

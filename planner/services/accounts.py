@@ -7,6 +7,7 @@ find out who is registered: a known address is sent a note instead of a second a
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import transaction
 from django.utils import timezone
@@ -27,7 +28,11 @@ class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
     key_salt = "relay.email-verification"
 
     def _make_hash_value(self, user, timestamp):
-        return f"{user.pk}{user.is_active}{user.email}{timestamp}"
+        # The password and the confirmation time are in the hash, so a link dies once the
+        # address is confirmed or a later sign-up replaces the password.
+        delegate = getattr(user, "delegate", None)
+        confirmed = delegate.email_verified_at if delegate else None
+        return f"{user.pk}{user.is_active}{user.email}{user.password}{confirmed}{timestamp}"
 
 
 email_verification_token = EmailVerificationTokenGenerator()
@@ -41,18 +46,30 @@ def normalise_email(email: str) -> str:
 @transaction.atomic
 def sign_up_delegate(*, email: str, password: str, name: str) -> None:
     """Create an inactive account and send a confirmation link; or, for a known address,
-    send its owner a note. Returns nothing so callers cannot tell the two apart."""
+    send its owner a note. Returns nothing, and does the same work either way (a password
+    hash each time), so neither the answer nor its timing tells the two apart.
+
+    An address never confirmed takes the latest sign-up's password and name: only the
+    person who can read that inbox can confirm it, so an earlier, unconfirmed sign-up by
+    someone else gains nothing."""
     email = normalise_email(email)
-    existing = User.objects.filter(username=email).first()
-    if existing is not None:
-        # Never confirmed (the link expired or got lost): send a fresh link rather than a
-        # "you already have an account" note that would lead to a log-in they cannot use.
-        task = "send_verification_email" if not existing.is_active else "send_signup_attempt_notice"
-        enqueue_after_commit(f"planner.tasks.{task}", existing.pk)
+    hashed = make_password(password)
+    existing = User.objects.filter(username=email).select_related("delegate").first()
+    if existing is None:
+        user = User.objects.create(username=email, email=email, password=hashed, is_active=False)
+        Delegate.objects.create(user=user, name=name.strip())
+        enqueue_after_commit("planner.tasks.send_verification_email", user.pk)
         return
-    user = User.objects.create_user(username=email, email=email, password=password, is_active=False)
-    Delegate.objects.create(user=user, name=name.strip())
-    enqueue_after_commit("planner.tasks.send_verification_email", user.pk)
+    delegate = getattr(existing, "delegate", None)
+    never_confirmed = not existing.is_active and delegate is not None and delegate.email_verified_at is None
+    if never_confirmed:
+        existing.password = hashed
+        existing.save(update_fields=["password"])
+        delegate.name = name.strip()
+        delegate.save(update_fields=["name"])
+        enqueue_after_commit("planner.tasks.send_verification_email", existing.pk)
+    else:  # a confirmed account, or one an organiser switched off: a note, never a new link
+        enqueue_after_commit("planner.tasks.send_signup_attempt_notice", existing.pk)
 
 
 @transaction.atomic

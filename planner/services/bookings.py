@@ -118,7 +118,8 @@ def cancel_booking(*, booking: Booking, reason: str = "") -> Booking:
     booking.save(update_fields=["status", "cancelled_at", "cancel_reason"])
     counter = "confirmed" if was_confirmed else "waitlisted"
     EventSeats.objects.filter(pk=seats.pk).update(**{counter: F(counter) - 1})
-    if was_confirmed:
+    if was_confirmed and bookable_problem(event=event) is None:
+        # A past or withdrawn meetup's freed place goes to nobody: no one is promoted or emailed.
         seats.refresh_from_db()
         # A ceiling raised above capacity by an earlier reduction comes back down as places free.
         EventSeats.objects.filter(pk=seats.pk).update(ceiling=max(event.capacity, seats.confirmed))

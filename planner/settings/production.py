@@ -24,6 +24,10 @@ ALLOWED_HOSTS = [host.strip() for host in required_env("ALLOWED_HOSTS").split(",
 CSRF_TRUSTED_ORIGINS = [f"https://{host.lstrip('.')}" for host in ALLOWED_HOSTS if host != "*"]
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind the proxy every request comes from 127.0.0.1; django-axes must read the client's
+# address from X-Forwarded-For, or its user+IP lockout would become a user-only lockout.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() != "false"
 # Load balancers probe over plain HTTP; a redirect would read as "unhealthy".
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

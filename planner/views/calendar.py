@@ -3,6 +3,7 @@ pick the entries and wrap the bytes calendars.py makes in an HTTP response with 
 
 import hashlib
 import re
+import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -29,19 +30,30 @@ def feed_domain() -> str:
 FEED_CACHE_SECONDS = 60 * 60
 
 
-def feed_body(entries, *, info: calendars.FeedInfo, cache_id: str) -> tuple[bytes, int | None]:
-    """The feed's bytes and last change, cached under a digest of what they are made of
-    (each entry's id, sequence, last change and cancellation), so any edit, star or booking
-    gives a new key and an unchanged feed is not rebuilt on every calendar client's poll."""
+def feed_body(entries, *, info: calendars.FeedInfo, cache_id: str) -> tuple[bytes, int]:
+    """The feed's bytes, and when its content last changed.
+
+    Both are cached under a digest of what the feed is made of (each entry's id, sequence,
+    last change and cancellation), so any edit, star or booking gives a new digest. The time
+    a feed's digest last changed is its Last-Modified: a star or an entry ageing out changes
+    the feed without changing any entry, and a client asking If-Modified-Since must see it."""
     state = list(entries.values_list("page_id", "sequence", "last_modified", "cancelled_at"))
-    changed = max((row[2] for row in state), default=None)
     digest = hashlib.sha256(f"{cache_id}|{info}|{state}".encode()).hexdigest()
-    key = f"relay:feed:{digest}"
-    body = cache.get(key)
+    body = cache.get(f"relay:feed:{digest}")
     if body is None:
         body = calendars.serialize_calendar(calendars.build_calendar(list(entries), info=info))
-        cache.set(key, body, FEED_CACHE_SECONDS)
-    return body, int(changed.timestamp()) if changed else None
+        cache.set(f"relay:feed:{digest}", body, FEED_CACHE_SECONDS)
+    current_key = "relay:feed-current:" + hashlib.sha256(f"{cache_id}|{info}".encode()).hexdigest()
+    current = cache.get(current_key)
+    if current is None or current[0] != digest:
+        newest = max((row[2] for row in state), default=None)
+        if current is None:  # first sight (or the cache was emptied): the newest entry's change
+            since = int(newest.timestamp()) if newest else int(time.time())
+        else:  # changed since last served: now, and always later than before (HTTP dates are whole seconds)
+            since = max(int(time.time()), current[1] + 1)
+        current = (digest, since)
+        cache.set(current_key, current, None)
+    return body, current[1]
 
 
 def calendar_response(

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .. import timefmt
+from ..converters import parse_id
 from ..models import Booking, CalendarToken, ConferencePage, RegionalEventPage, SessionPage, Stream
 from ..people import directory as directory_query
 from ..people import my_programme as my_programme_query
@@ -104,8 +105,7 @@ def directory(request):
     """Delegates who chose to be visible to this viewer, searchable and paginated."""
     viewer = viewer_delegate(request.user)
     query = request.GET.get("q", "").strip()[:100]
-    interest = request.GET.get("interest", "")
-    interest_id = int(interest) if interest.isdigit() else None
+    interest_id = parse_id(request.GET.get("interest"))
     people = directory_query(viewer, query=query, interest=interest_id)
     page = Paginator(people, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
