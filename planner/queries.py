@@ -238,7 +238,11 @@ def meetup_map(meetups) -> str:
     """The SVG map of ``meetups`` (venue markers over the gazetteer's towns)."""
     from venues.maps import MapPoint, render_map_svg
 
-    markers = [MapPoint(float(m.venue.latitude), float(m.venue.longitude), m.venue.town, m.url or "") for m in meetups]
+    markers = [
+        MapPoint(float(m.venue.latitude), float(m.venue.longitude), m.venue.town, m.url or "")
+        for m in meetups
+        if m.venue.has_position
+    ]
     return render_map_svg(
         markers, town_points(), title="Map of the regional meetups: " + ", ".join(p.label for p in markers)
     )

@@ -30,8 +30,13 @@ def cancel_feed_entry(sender, instance, **kwargs):
 
 
 def resync_meetups_at_venue(sender, instance, **kwargs):
-    """A venue's new address or position reaches the feeds of its live meetups."""
+    """A venue's new address or position reaches the feeds of its live meetups; a venue
+    saved without a position is looked up in the background."""
     from .services.calendar import sync_calendar_entry
+    from .services.queue import enqueue_after_commit
+
+    if not instance.has_position:
+        enqueue_after_commit("planner.tasks.geocode_venue", instance.pk)
 
     for meetup in RegionalEventPage.objects.live().filter(venue=instance):
         sync_calendar_entry(page=meetup)

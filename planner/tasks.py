@@ -17,3 +17,9 @@ def send_password_reset(user_id: int) -> None:
 
 def send_promotion_email(booking_id: int) -> None:
     emails.send_promotion_email(booking_id=booking_id)
+
+
+def geocode_venue(venue_id: int) -> None:
+    from venues.geocoding import geocode_venue as locate
+
+    locate(venue_id=venue_id)

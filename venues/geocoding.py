@@ -4,6 +4,7 @@ a web request. This is the only module that imports geopy.geocoders."""
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
@@ -115,3 +116,25 @@ def configured_geocoder() -> NominatimGeocoder | None:
     return NominatimGeocoder(
         user_agent=agent, domain=getattr(settings, "NOMINATIM_DOMAIN", "nominatim.openstreetmap.org")
     )
+
+
+def geocode_venue(*, venue_id: int) -> bool:
+    """Fill in a venue's missing position: Nominatim from the full address when configured,
+    else the gazetteer from its town. Never overwrites coordinates a planner entered.
+    Returns whether a position was found. Runs in the task queue, never in a request."""
+    from .models import Venue
+
+    venue = Venue.objects.filter(pk=venue_id, latitude__isnull=True).first()
+    if venue is None:
+        return False
+    geocoder = configured_geocoder()
+    location = geocoder.locate(", ".join([venue.name, *venue.address_lines])) if geocoder else None
+    if location is None:
+        lookup = look_up_place(venue.town)
+        location = lookup.matches[0] if lookup.matches else None
+    if location is None:
+        return False
+    updated = Venue.objects.filter(pk=venue_id, latitude__isnull=True).update(
+        latitude=round(Decimal(str(location.latitude)), 6), longitude=round(Decimal(str(location.longitude)), 6)
+    )
+    return bool(updated)

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -25,15 +26,19 @@ class Venue(index.Indexed, models.Model):
     latitude = models.DecimalField(
         max_digits=9,
         decimal_places=6,
+        null=True,
+        blank=True,
         validators=[
             MinValueValidator(Decimal("-90"), message=LATITUDE_RANGE),
             MaxValueValidator(Decimal("90"), message=LATITUDE_RANGE),
         ],
-        help_text="Decimal degrees, north positive, e.g. 53.478100.",
+        help_text="Decimal degrees, north positive, e.g. 53.478100. Leave both blank to have them looked up.",
     )
     longitude = models.DecimalField(
         max_digits=9,
         decimal_places=6,
+        null=True,
+        blank=True,
         validators=[
             MinValueValidator(Decimal("-180"), message=LONGITUDE_RANGE),
             MaxValueValidator(Decimal("180"), message=LONGITUDE_RANGE),
@@ -81,6 +86,17 @@ class Venue(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.town}"
+
+    def clean(self):
+        super().clean()
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(
+                "Give both latitude and longitude, or leave both blank to have them looked up from the address."
+            )
+
+    @property
+    def has_position(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
     @property
     def address_lines(self) -> list[str]:

@@ -207,3 +207,10 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Geocoding (venues/geocoding.py): the offline gazetteer by default. GEOCODER=nominatim uses
+# OpenStreetMap's Nominatim for venue addresses (background tasks only, 1 request/s, cached);
+# its usage policy asks for a NOMINATIM_USER_AGENT that names you and a contact address.
+GEOCODER = os.environ.get("GEOCODER", "gazetteer")
+NOMINATIM_USER_AGENT = os.environ.get("NOMINATIM_USER_AGENT", "")
+NOMINATIM_DOMAIN = os.environ.get("NOMINATIM_DOMAIN", "nominatim.openstreetmap.org")
