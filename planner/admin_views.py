@@ -16,7 +16,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from .converters import parse_id
-from .models import Booking, BookingStatus, ConferencePage, RegionalEventPage, Registration
+from .models import Booking, BookingStatus, ConferencePage, Delegate, RegionalEventPage, Registration
 from .people import waitlist_positions
 from .services.bookings import BookingRefused, cancel_booking, promote_booking
 
@@ -214,3 +214,60 @@ def manage_booking(request, booking_id: int):
         "planner/admin/manage_booking.html",
         {"booking": booking, "form": form, "position": position, "page_title": "Manage booking"},
     )
+
+
+class GeographyForm(forms.Form):
+    k = forms.IntegerField(
+        min_value=1, max_value=12, initial=5, label="How many meetups?", help_text="Between 1 and 12."
+    )
+
+
+@user_passes_test(
+    lambda user: user.is_active and user.has_perm("planner.view_registration"), login_url="wagtailadmin_login"
+)
+def geography(request):
+    """Where delegates are, which meetup is nearest each, where k meetups would best go, and
+    the travel and carbon of one central venue vs regional meetups vs online only."""
+    from django.core.cache import cache
+
+    from . import geography as geo
+    from .queries import delegate_towns, meetup_sites
+
+    form = GeographyForm(request.GET or {"k": 5})
+    k = form.cleaned_data["k"] if form.is_valid() else 5
+    towns = delegate_towns()
+    sites = meetup_sites()
+    placed = sum(t.delegates for t in towns)
+    key = f"relay:geography:{placed}:{len(towns)}:{[s.key for s in sites]}:{k}"
+    suggestion = cache.get(key)
+    if suggestion is None:
+        suggestion = geo.suggest_sites(towns, k)
+        cache.set(key, suggestion, 600)
+    suggested_sites = [geo.Site(t.key, t.name, t.latitude, t.longitude) for t in suggestion]
+    central = geo.suggest_sites(towns, 1)
+    regions: dict[str, int] = {}
+    for town in towns:
+        regions[town.region] = regions.get(town.region, 0) + town.delegates
+    from venues.models import REGION_NAMES
+
+    context = {
+        "form": form,
+        "k": k,
+        "placed": placed,
+        "unplaced": Delegate.objects.filter(home_place__isnull=True).count(),
+        "regions": sorted(((REGION_NAMES.get(r, r), n) for r, n in regions.items()), key=lambda pair: -pair[1]),
+        "top_towns": towns[:15],
+        "current": geo.catchments(towns, sites),
+        "suggested": geo.catchments(towns, suggested_sites),
+        "scenarios": geo.travel_scenarios(
+            towns,
+            central=geo.Site(central[0].key, central[0].name, central[0].latitude, central[0].longitude)
+            if central
+            else None,
+            regional=sites,
+        ),
+        "factor": geo.KG_CO2E_PER_KM,
+        "source": geo.EMISSION_SOURCE,
+        "page_title": "Delegate geography",
+    }
+    return TemplateResponse(request, "planner/admin/geography.html", context)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from venues.timezones import known_time_zones
 
 from . import timefmt
-from .models import AgendaItem, CalendarEntry, ConferencePage, RegionalEventPage, SessionPage, Speaker, Stream
+from .models import AgendaItem, CalendarEntry, ConferencePage, Delegate, RegionalEventPage, SessionPage, Speaker, Stream
 
 COMMON_ZONES = [
     "Europe/London",
@@ -259,3 +259,45 @@ def town_points() -> list[tuple[float, float]]:
         points = [(float(lat), float(lon)) for lat, lon in Place.objects.values_list("latitude", "longitude")]
         cache.set("relay:map:towns", points, 60 * 60 * 24)
     return points
+
+
+def delegate_towns():
+    """Delegates counted by matched home town, as geography.Town (at most one row per town)."""
+    from django.db.models import Count
+
+    from .geography import Town
+
+    rows = (
+        Delegate.objects.filter(home_place__isnull=False)
+        .values(
+            "home_place_id", "home_place__name", "home_place__region", "home_place__latitude", "home_place__longitude"
+        )
+        .annotate(delegates=Count("id"))
+        .order_by("-delegates", "home_place__name")
+    )
+    return [
+        Town(
+            key=row["home_place_id"],
+            name=row["home_place__name"],
+            region=row["home_place__region"],
+            latitude=float(row["home_place__latitude"]),
+            longitude=float(row["home_place__longitude"]),
+            delegates=row["delegates"],
+        )
+        for row in rows
+    ]
+
+
+def meetup_sites():
+    """Upcoming published meetups with a venue position, as geography.Site."""
+    from .geography import Site
+
+    meetups = (
+        RegionalEventPage.objects.live()
+        .filter(start__gt=timezone.now(), venue__latitude__isnull=False)
+        .select_related("venue")
+        .order_by("start")
+    )
+    return [
+        Site(m.pk, f"{m.venue.town} ({m.title})", float(m.venue.latitude), float(m.venue.longitude)) for m in meetups
+    ]

@@ -115,9 +115,10 @@ def guard_bulk_moves_and_deletes(request, action_type, objects, action):
 
 @hooks.register("register_admin_urls")
 def booking_admin_urls():
-    from .admin_views import BookingsReportView, RegistrationsReportView, manage_booking
+    from .admin_views import BookingsReportView, RegistrationsReportView, geography, manage_booking
 
     return [
+        path("geography/", geography, name="planner_geography"),
         path("registrations/", RegistrationsReportView.as_view(), name="planner_registrations"),
         path(
             "registrations/results/",
@@ -155,5 +156,16 @@ def registrations_menu_item():
         reverse("planner_registrations"),
         icon_name="user",
         order=260,
+        permission="planner.view_registration",
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def geography_menu_item():
+    return PermissionMenuItem(
+        "Delegate geography",
+        reverse("planner_geography"),
+        icon_name="site",
+        order=700,
         permission="planner.view_registration",
     )
