@@ -103,6 +103,16 @@ def main(argv=None) -> int:
     client.get(f"/calendar/conference/{big.conference.pk}.ics")
     print(f"{'  same, first build (cold)':<28}{(time.perf_counter() - started) * 1000:>10.1f}")
 
+    many = many_meetups()
+    for name, path in [
+        (f"near ?q=Leeds ({many} venues)", "/near/?q=Leeds"),
+        ("near ?lat&lon, 500 km, json", "/near/?lat=53.8&lon=-1.55&radius_km=500&format=json"),
+        ("conference page with map", conference.url),
+    ]:
+        median, queries, status = measure(client, path, args.repeat)
+        print(f"{name:<28}{median:>10.1f}{queries:>9}{status:>8}")
+    measure_suggestion()
+
     delegate = Delegate.objects.filter(bookings__status="confirmed", stars__isnull=False).distinct().first()
     client.force_login(delegate.user)
     from planner.services.calendar import issue_calendar_token
@@ -163,6 +173,64 @@ def big_conference(sessions: int = 900) -> BigConference:
             summary=summaries[index % len(summaries)],
         )
     return BigConference(conference, sessions)
+
+
+def many_meetups(venues: int = 10_000, events: int = 500) -> int:
+    """``venues`` synthetic venues across Great Britain (bulk-inserted) and ``events``
+    upcoming meetups at some of them (through the services), for the nearby search."""
+    import random
+    from datetime import date, datetime, timedelta
+    from decimal import Decimal
+
+    from planner import services
+    from planner.models import ConferencePage, RegionalEventPage
+    from venues.models import Venue
+
+    if Venue.objects.count() >= venues:
+        return Venue.objects.count()
+    rng = random.Random(7)
+    Venue.objects.bulk_create(
+        [
+            Venue(
+                name=f"Community hall {n}",
+                address=f"{n} High Street",
+                town="Benchtown",
+                latitude=Decimal(f"{rng.uniform(50.5, 57.5):.6f}"),
+                longitude=Decimal(f"{rng.uniform(-5.0, 1.0):.6f}"),
+            )
+            for n in range(venues - Venue.objects.count())
+        ],
+        batch_size=2000,
+    )
+    conference = ConferencePage.objects.get(slug="bench-900")
+    hosts = list(Venue.objects.filter(town="Benchtown").order_by("pk")[:events])
+    have = RegionalEventPage.objects.child_of(conference).count()
+    for n, venue in enumerate(hosts[have:], start=have):
+        day = date(2027, 9, 1) + timedelta(days=n % 60)
+        services.add_meetup(
+            conference=conference,
+            title=f"Bench meetup {n}",
+            slug=f"bench-meetup-{n}",
+            venue=venue,
+            start=datetime.combine(day, datetime.min.time().replace(hour=10), tzinfo=conference.zone),
+            end=datetime.combine(day, datetime.min.time().replace(hour=16), tzinfo=conference.zone),
+            capacity=50,
+        )
+    return Venue.objects.count()
+
+
+def measure_suggestion() -> None:
+    """Time the k-medoids suggestion (k=5) over delegates' towns."""
+    from planner.geography import suggest_sites
+    from planner.models import Delegate
+    from planner.queries import delegate_towns
+
+    started = time.perf_counter()
+    towns = delegate_towns()
+    suggest_sites(towns, 5)
+    elapsed = (time.perf_counter() - started) * 1000
+    label = f"suggest 5 towns ({Delegate.objects.count():,} del.)"
+    print(f"{label:<28}{elapsed:>10.1f}{'':>9}{len(towns):>8}")
 
 
 def measure_booking(meetup, repeat: int) -> tuple[float, int]:
