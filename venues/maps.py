@@ -4,6 +4,7 @@ in, markup out."""
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.html import escape
 
@@ -35,6 +36,14 @@ def projection(width: int = WIDTH):
     return project, height
 
 
+@lru_cache(maxsize=4)
+def town_layer(towns: tuple[tuple[float, float], ...]) -> str:
+    """The background dots, drawn once per set of towns (they change only on load_places)."""
+    project, _height = projection()
+    dots = "".join(f'<circle cx="{x}" cy="{y}" r="2.2"/>' for x, y in (project(lat, lon) for lat, lon in towns))
+    return f'<g fill="#b1b4b6">{dots}</g>'
+
+
 def render_map_svg(markers: list[MapPoint], towns: list[tuple[float, float]], *, title: str) -> str:
     """An accessible SVG: role=img with a title; the page gives the same places as text."""
     project, height = projection()
@@ -42,12 +51,8 @@ def render_map_svg(markers: list[MapPoint], towns: list[tuple[float, float]], *,
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" class="uk-map" role="img" '
         f'aria-labelledby="map-title"><title id="map-title">{escape(title)}</title>',
         f'<rect width="{WIDTH}" height="{height}" fill="#f3f2f1"/>',
-        '<g fill="#b1b4b6">',
+        town_layer(tuple(towns)),
     ]
-    for latitude, longitude in towns:
-        x, y = project(latitude, longitude)
-        parts.append(f'<circle cx="{x}" cy="{y}" r="2.2"/>')
-    parts.append("</g>")
     for marker in markers:
         x, y = project(marker.latitude, marker.longitude)
         label = escape(marker.label)

@@ -76,6 +76,8 @@ class Venue(index.Indexed, models.Model):
 
     class Meta:
         ordering = ["town", "name"]
+        # Nearby search narrows venues with a latitude/longitude box before measuring distances.
+        indexes = [models.Index(fields=["latitude", "longitude"], name="venue_position")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(latitude__gte=-90, latitude__lte=90)
