@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -15,6 +16,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
+# axe-core for the browser accessibility checks (package-lock.json pins it).
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
+	else echo "npm not found: the browser accessibility checks will be skipped (install Node.js and npm)."; fi
+
 setup: $(STAMP)
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_places
@@ -25,12 +31,12 @@ setup: $(STAMP)
 run: setup
 	bin/run-dev $(HOST) $(PORT)
 
-## The whole suite on the embedded default (SQLite).
-test: $(STAMP)
+## The whole suite on the embedded default (SQLite), browser journeys included (Debian's chromium).
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest
 
 ## The whole suite against PostgreSQL (DATABASE_URL defaults to the local server's `test` database).
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) $(NODE_STAMP)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest
 
 lint: $(STAMP)

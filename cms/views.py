@@ -32,3 +32,9 @@ def search(request):
         except EmptyPage:
             results = paginator.page(paginator.num_pages)
     return render(request, "cms/search.html", {"query": query, "results": results})
+
+
+def accessibility_statement(request):
+    """The accessibility statement UK public bodies publish (Public Sector Bodies Accessibility
+    Regulations 2018): what works, what does not yet, how to report a problem."""
+    return render(request, "cms/accessibility.html")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", cms_views.search, name="search"),
+    path("accessibility/", cms_views.accessibility_statement, name="accessibility"),
     path("api/v2/", api_router.urls),
     path("healthz", healthz, name="healthz"),
     path("near/", near, name="near"),

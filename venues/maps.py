@@ -45,7 +45,8 @@ def town_layer(towns: tuple[tuple[float, float], ...]) -> str:
 
 
 def render_map_svg(markers: list[MapPoint], towns: list[tuple[float, float]], *, title: str) -> str:
-    """An accessible SVG: role=img with a title; the page gives the same places as text."""
+    """An accessible SVG: one image (role=img) with a title, and no links inside it (an image
+    must not hold interactive controls); the page lists the same places as links beside it."""
     project, height = projection()
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" class="uk-map" role="img" '
@@ -61,10 +62,8 @@ def render_map_svg(markers: list[MapPoint], towns: list[tuple[float, float]], *,
         shape = (
             f'<circle cx="{x}" cy="{y}" r="8" fill="{marker.colour}" stroke="#fff" stroke-width="2.5"/>'
             f'<text x="{x + dx}" y="{y + 6}" text-anchor="{anchor}" font-size="19" font-weight="700" '
-            f'fill="#0b0c0c" stroke="#fff" stroke-width="4" paint-order="stroke">{label}</text>'
+            f'fill="#0b0c0c" stroke="#fff" stroke-width="4" style="paint-order:stroke">{label}</text>'
         )
-        if marker.url:
-            shape = f'<a href="{escape(marker.url)}">{shape}</a>'
         parts.append(shape)
     parts.append("</svg>")
     return "".join(parts)

