@@ -60,8 +60,32 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture(scope="session")
+def migrated_snapshot(django_db_setup, django_db_blocker) -> str:
+    """The rows the migrations made (home page, site, locale, content types), serialised
+    while the database is still as migrated, before any live-server test flushes it."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+def restore_migrated_data(snapshot: str) -> None:
+    """Put the migrations' rows back if an earlier live-server test's flush removed them.
+    (pytest-django's serialized rollback does this when live-server tests run alone, but
+    not reliably after ordinary tests in the same run; this is Django's same mechanism.)"""
+    from django.core.management import call_command
+    from django.db import connection
+    from wagtail.models import Site
+
+    if not Site.objects.exists():
+        # Empty it again without post_migrate, whose fresh content types would clash.
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(snapshot)
+
+
 @pytest.fixture
-def site(transactional_db, django_db_serialized_rollback, live_server):
+def site(migrated_snapshot, live_server):
     """A small programme near Leeds, with the gazetteer loaded, served by the live server."""
     from datetime import date
     from decimal import Decimal
@@ -69,6 +93,7 @@ def site(transactional_db, django_db_serialized_rollback, live_server):
     from planner import services
     from venues.gazetteer import load_gazetteer
 
+    restore_migrated_data(migrated_snapshot)
     load_gazetteer()
     conference = make_conference()
     digital, communities, _ = conference.streams.all()

@@ -6,9 +6,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.browser.conftest import ARTEFACTS, AXE, screenshot
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+# Live-server tests commit for real; serialized rollback restores the home page and site
+# that the migrations made, after each test empties the database.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def public_pages(site) -> dict[str, str]:

@@ -2,12 +2,17 @@
 
 import re
 
+import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
 from planner.models import Booking
 from tests.browser.conftest import screenshot
 from tests.factories import DelegateFactory
+
+# Live-server tests commit for real; serialized rollback restores the home page and site
+# that the migrations made, after each test empties the database.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def confirmation_path(message) -> str:
