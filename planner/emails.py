@@ -92,3 +92,70 @@ def send_promotion_email(*, booking_id: int) -> None:
         )
         booking.promotion_emailed_at = timezone.now()
         booking.save(update_fields=["promotion_emailed_at"])
+
+
+def send_notification_digests() -> int:
+    """Email each delegate one digest of what happened since their last: replies, answers,
+    accepted answers and connection requests. Each delegate's digest is its own transaction:
+    the rows are marked sent only if the email went, so a failure is retried on the next
+    run and never half-sent. Returns how many digests went."""
+    from .models import Delegate, Notification
+
+    # Delegates who switched digests off: their waiting notifications are dropped, not saved up.
+    Notification.objects.filter(emailed_at=None, recipient__email_digest=False).update(emailed_at=timezone.now())
+    recipients = (
+        Notification.objects.filter(emailed_at=None).values_list("recipient_id", flat=True).distinct().order_by()
+    )
+    sent, failures = 0, []
+    for recipient_id in list(recipients):
+        try:
+            sent += send_digest(delegate=Delegate.objects.select_related("user").get(pk=recipient_id))
+        except Exception as error:  # one bad address must not hold up everyone else's digest
+            failures.append(f"{recipient_id}: {error.__class__.__name__}")
+    if failures:
+        raise RuntimeError(f"{len(failures)} digest(s) not sent, to be retried: {', '.join(failures[:10])}")
+    return sent
+
+
+def send_digest(*, delegate) -> int:
+    """Send ``delegate`` their waiting notifications in one email; 1 if one went, else 0."""
+    from .discussion import contribution_path
+    from .models import Notification
+    from .people import visible_delegates
+
+    with transaction.atomic():
+        waiting = list(
+            Notification.objects.select_for_update()
+            .filter(recipient=delegate, emailed_at=None)
+            .select_related("actor", "contribution__session", "contribution__author")
+            .order_by("created_at", "id")[:100]
+        )
+        if not waiting or not delegate.user.is_active:
+            return 0
+        seen = set(
+            visible_delegates(delegate).filter(pk__in={n.actor_id for n in waiting}).values_list("pk", flat=True)
+        )
+        items = [
+            {
+                "who": notification.actor.name if notification.actor_id in seen else "A delegate",
+                "what": notification.get_kind_display(),
+                "where": notification.contribution.session.title if notification.contribution_id else "",
+                "link": absolute(
+                    contribution_path(notification.contribution)
+                    if notification.contribution_id
+                    else reverse("discussion:connections")
+                ),
+            }
+            for notification in waiting
+        ]
+        send_templated(
+            to=delegate.user.email,
+            template="digest",
+            context={
+                "name": delegate.name,
+                "items": items,
+                "profile": absolute(reverse("account:profile")),
+            },
+        )
+        Notification.objects.filter(pk__in=[n.pk for n in waiting]).update(emailed_at=timezone.now())
+    return 1

@@ -74,9 +74,14 @@ class ProfileForm(forms.Form):
         help_text="Your email address is never shown in the directory.",
     )
     time_zone = forms.ChoiceField(choices=time_zone_choices, label="Show times in", initial="Europe/London")
+    email_digest = forms.BooleanField(
+        required=False,
+        label="Email me a digest of replies to me, answers to my questions and requests to connect",
+    )
 
 
 class DeleteAccountForm(forms.Form):
     confirm = forms.BooleanField(
-        label="I understand this deletes my account, profile, bookings and programme, and cannot be undone."
+        label="I understand this deletes my account, profile, bookings, programme and connections, and cannot be "
+        "undone. My contributions to discussions stay, without my name."
     )

@@ -7,7 +7,16 @@ from datetime import datetime
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from .models import Booking, BookingStatus, Delegate, Registration, SessionPage, Visibility
+from .models import (
+    Booking,
+    BookingStatus,
+    Connection,
+    ConnectionStatus,
+    Delegate,
+    Registration,
+    SessionPage,
+    Visibility,
+)
 from .models.people import ACTIVE_STATUSES
 
 
@@ -20,12 +29,21 @@ def viewer_delegate(user) -> Delegate | None:
 
 def visible_delegates(viewer: Delegate | None) -> QuerySet[Delegate]:
     """Delegates ``viewer`` may see: those visible to everyone; plus, for a delegate, those
-    visible to their conference who share a conference with the viewer; plus themself."""
+    visible to their conference who share a conference with the viewer; themself; and
+    whoever chose to reveal themselves to the viewer by connecting or asking to."""
     rule = Q(visibility=Visibility.EVERYONE)
     if viewer is not None:
         viewer_conferences = Registration.objects.filter(delegate=viewer).values("conference_id")
         fellow_delegates = Registration.objects.filter(conference_id__in=viewer_conferences).values("delegate_id")
-        rule |= Q(visibility=Visibility.CONFERENCE, pk__in=fellow_delegates) | Q(pk=viewer.pk)
+        revealed = Connection.objects.filter(
+            Q(recipient=viewer) | Q(requester=viewer, status=ConnectionStatus.ACCEPTED)
+        ).exclude(status=ConnectionStatus.DECLINED)
+        rule |= (
+            Q(visibility=Visibility.CONFERENCE, pk__in=fellow_delegates)
+            | Q(pk=viewer.pk)
+            | Q(pk__in=revealed.filter(recipient=viewer).values("requester_id"))
+            | Q(pk__in=revealed.filter(requester=viewer).values("recipient_id"))
+        )
     return Delegate.objects.filter(rule)
 
 

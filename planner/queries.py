@@ -107,8 +107,15 @@ def build_timetable(sessions: list[SessionPage], streams: list[Stream], *, tz: z
 
 
 def conference_timetable(conference: ConferencePage, *, tz: zoneinfo.ZoneInfo) -> Timetable:
-    """The conference's published programme as a timetable in ``tz``."""
-    return build_timetable(list(conference_sessions(conference)), list(conference.streams.all()), tz=tz)
+    """The conference's published programme as a timetable in ``tz``, each session with
+    its ``contribution_count``."""
+    from .discussion import contribution_counts
+
+    sessions = list(conference_sessions(conference))
+    counts = contribution_counts([session.pk for session in sessions])
+    for session in sessions:
+        session.contribution_count = counts.get(session.pk, 0)
+    return build_timetable(sessions, list(conference.streams.all()), tz=tz)
 
 
 def regional_events(conference: ConferencePage) -> QuerySet[RegionalEventPage]:

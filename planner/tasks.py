@@ -23,3 +23,7 @@ def geocode_venue(venue_id: int) -> None:
     from venues.geocoding import geocode_venue as locate
 
     locate(venue_id=venue_id)
+
+
+def send_notification_digests() -> None:
+    emails.send_notification_digests()

@@ -40,3 +40,14 @@ def when(start: datetime, end: datetime, tz: zoneinfo.ZoneInfo) -> str:
     if local_start.date() != end.astimezone(tz).date():
         return f"{time_range(start, end, tz)} ({tz.key})"
     return f"{long_date(local_start.date())}, {time_range(start, end, tz)} ({tz.key})"
+
+
+def date_range(first: date, last: date) -> str:
+    """‘8 to 12 March 2027’, ‘30 March to 3 April 2027’, or one day in full."""
+    if first == last:
+        return long_date(first)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day} to {last.day} {last:%B %Y}"
+    if first.year == last.year:
+        return f"{first.day} {first:%B} to {last.day} {last:%B %Y}"
+    return f"{first.day} {first:%B %Y} to {last.day} {last:%B %Y}"

@@ -21,6 +21,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("near/", near, name="near"),
     path("", include("planner.urls_accounts")),
+    path("", include("planner.urls_discussion")),
     path("", include("planner.urls_calendar")),
 ]
 

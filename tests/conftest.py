@@ -15,3 +15,13 @@ def planner_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("planner", "planner@example.org", "correct horse battery")
     client.force_login(user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters and cached feeds live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import factory
 import wagtail_factories
+from django.utils import timezone
 from django.utils.text import slugify
 
 from cms.models import StandardPage
@@ -118,3 +119,5 @@ class DelegateFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Delegate {n}")
     organisation = "Leeds City Council"
     role = "Service designer"
+    # Past the new-account cool-off unless a test says otherwise.
+    created_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))

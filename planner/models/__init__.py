@@ -1,6 +1,16 @@
 """Planner models: the programme (pages and snippets) and the people in it."""
 
 from .calendar import CalendarEntry, CalendarToken
+from .discussion import (
+    Block,
+    Connection,
+    ConnectionStatus,
+    Contribution,
+    Notification,
+    NotificationKind,
+    Report,
+    Theme,
+)
 from .people import Booking, BookingStatus, Delegate, Registration, SessionStar, Visibility
 from .programme import (
     AgendaItem,
@@ -14,6 +24,14 @@ from .programme import (
 from .seats import EventSeats
 
 __all__ = [
+    "Block",
+    "Connection",
+    "ConnectionStatus",
+    "Contribution",
+    "Notification",
+    "NotificationKind",
+    "Report",
+    "Theme",
     "AgendaItem",
     "Booking",
     "CalendarEntry",

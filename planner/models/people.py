@@ -38,6 +38,11 @@ class Delegate(models.Model):
     visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.HIDDEN)
     time_zone = models.CharField(max_length=64, default="Europe/London", validators=[validate_time_zone])
     email_verified_at = models.DateTimeField(null=True, blank=True)
+    email_digest = models.BooleanField(
+        default=True,
+        verbose_name="Email me a digest",
+        help_text="Replies to you, answers to your questions and requests to connect, at most once an hour.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -122,6 +122,32 @@ class ConferencePage(RoutablePageMixin, Page):
         )
 
 
+    @path("findings/", name="findings")
+    def findings(self, request):
+        """The findings pulled together by stream and theme, with the numbers behind them."""
+        from ..findings import findings_report
+
+        return self.render(
+            request,
+            context_overrides={"report": findings_report(self, base_url=request.build_absolute_uri())},
+            template="planner/findings.html",
+        )
+
+    @path("findings/pdf/", name="findings_pdf")
+    def findings_pdf(self, request):
+        """The findings report as an A4 PDF to share or print."""
+        from django.http import HttpResponse
+
+        from ..findings import findings_report
+        from ..packs.findings import render_findings
+
+        page_url = request.build_absolute_uri(self.url + self.reverse_subpage("findings"))
+        pdf = render_findings(findings_report(self, base_url=page_url))
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="findings-{self.slug}.pdf"'
+        return response
+
+
 class Stream(models.Model):
     """A topic stream of one conference, such as ‘Digital and data’."""
 
@@ -246,7 +272,23 @@ class SessionPage(Page):
             speakers=self.speakers.all(),
             continued_at=queries.meetups_continuing(self) if self.pk else [],
         )
+        if self.pk:
+            context.update(self.discussion_context(request, viewer))
         return context
+
+    def discussion_context(self, request, viewer) -> dict:
+        """The discussion on this session's page: a page of threads and what the viewer may do."""
+        from .. import discussion
+        from ..forms_discussion import ContributionForm
+
+        found = discussion.session_discussion(self, viewer=viewer, page_number=request.GET.get("discussion_page"))
+        on_page = [c for thread in found.threads for c in (thread, *thread.latest_replies)]
+        return {
+            "discussion": found,
+            "new_form": ContributionForm(),
+            "reply_form": ContributionForm(reply=True),
+            **discussion.page_permissions(request.user, viewer, self, on_page),
+        }
 
 
 class RegionalEventPage(Page):

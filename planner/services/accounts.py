@@ -10,11 +10,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from venues.gazetteer import find_place
 
-from ..models import Booking, Delegate, Registration, SessionStar, Stream
+from ..models import Booking, Connection, Contribution, Delegate, Registration, SessionStar, Stream
 from ..models.people import ACTIVE_STATUSES
 from .bookings import cancel_booking
 from .queue import enqueue_after_commit
@@ -92,6 +93,7 @@ class ProfileUpdate:
     visibility: str
     time_zone: str
     interests: list[Stream]
+    email_digest: bool = True
 
 
 @transaction.atomic
@@ -105,6 +107,7 @@ def update_profile(*, delegate: Delegate, update: ProfileUpdate) -> Delegate:
         delegate.home_place = find_place(delegate.home_town)
     delegate.visibility = update.visibility
     delegate.time_zone = update.time_zone
+    delegate.email_digest = update.email_digest
     delegate.full_clean(exclude=["user"])
     delegate.save()
     delegate.interests.set(update.interests)
@@ -140,6 +143,22 @@ def export_delegate_data(*, delegate: Delegate) -> dict:
             }
             for b in Booking.objects.filter(delegate=delegate).select_related("event")
         ],
+        "contributions": [
+            {
+                "session": c.session.title,
+                "written": c.created_at.isoformat(),
+                "text": c.body,
+                "question": c.is_question,
+                "deleted": c.deleted_at.isoformat() if c.deleted_at else None,
+            }
+            for c in Contribution.objects.filter(author=delegate).select_related("session").order_by("created_at")
+        ],
+        "connections": [
+            {"with": c.other(delegate).name, "status": c.status, "asked": c.created_at.isoformat()}
+            for c in Connection.objects.filter(Q(requester=delegate) | Q(recipient=delegate)).select_related(
+                "requester", "recipient"
+            )
+        ],
         "agenda": [
             {"session": s.session.title, "starts": s.session.start.isoformat(), "starred": s.created_at.isoformat()}
             for s in SessionStar.objects.filter(delegate=delegate).select_related("session")
@@ -149,7 +168,8 @@ def export_delegate_data(*, delegate: Delegate) -> dict:
 
 def delete_delegate_account(*, delegate: Delegate) -> None:
     """Erase the person: bookings are cancelled first (seats go to the waiting list), then
-    the account and everything hanging from it is deleted."""
+    the account and everything hanging from it is deleted. Their contributions stay in the
+    discussions with no author ("a former delegate"), so threads keep their sense."""
     for booking in Booking.objects.filter(delegate=delegate, status__in=ACTIVE_STATUSES):
         cancel_booking(booking=booking, reason="Account deleted")
     with transaction.atomic():

@@ -214,3 +214,10 @@ LOGGING = {
 GEOCODER = os.environ.get("GEOCODER", "gazetteer")
 NOMINATIM_USER_AGENT = os.environ.get("NOMINATIM_USER_AGENT", "")
 NOMINATIM_DOMAIN = os.environ.get("NOMINATIM_DOMAIN", "nominatim.openstreetmap.org")
+
+# Discussions. Posting limits are per delegate, counted in the cache (Redis in production,
+# so every gunicorn worker shares the count): (posts, seconds) pairs, all of which apply.
+RELAY_POSTING_LIMITS = [(5, 60), (60, 3600)]
+# A brand-new account waits this long before its first post: spam scripts rarely do.
+RELAY_NEW_ACCOUNT_COOL_OFF_MINUTES = int(os.environ.get("RELAY_NEW_ACCOUNT_COOL_OFF_MINUTES", "10"))
+RELAY_EDIT_WINDOW_MINUTES = 30

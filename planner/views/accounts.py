@@ -96,6 +96,7 @@ def profile(request):
         "interests": delegate.interests.all(),
         "visibility": delegate.visibility,
         "time_zone": delegate.time_zone,
+        "email_digest": delegate.email_digest,
     }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

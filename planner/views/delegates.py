@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from .. import timefmt
 from ..converters import parse_id
+from ..discussion import connection_states
 from ..models import Booking, CalendarToken, ConferencePage, RegionalEventPage, SessionPage, Stream
 from ..people import directory as directory_query
 from ..people import my_programme as my_programme_query
@@ -108,6 +109,10 @@ def directory(request):
     interest_id = parse_id(request.GET.get("interest"))
     people = directory_query(viewer, query=query, interest=interest_id)
     page = Paginator(people, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    states = connection_states(viewer, [person.pk for person in page.object_list])
+    for person in page.object_list:
+        person.connection = states.get(person.pk)
     return render(
         request,
         "account/directory.html",

@@ -1,0 +1,330 @@
+"""Reads for the discussions: a session's threads page by page, one thread whole, the counts
+per session, stream and day, and who a delegate has been talking to.
+
+Names follow the one visibility rule (``people.visible_delegates``): an author the viewer
+may not see is shown as "a delegate"; an erased account as "a former delegate". Every page
+costs the same number of queries however many contributions it shows."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber, TruncDate
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Block, Connection, ConnectionStatus, Contribution, Delegate, SessionPage
+from .people import visible_delegates
+
+THREADS_PER_PAGE = 20
+REPLIES_SHOWN = 10  # on the session page; the thread's own page shows them all
+REPLIES_PER_PAGE = 50
+HIDDEN_NAME = "a delegate"
+MODERATE_PERMISSION = "planner.moderate_contribution"
+ERASED_NAME = "a former delegate"
+
+
+def edit_window() -> timedelta:
+    """How long an author may edit a contribution after posting it."""
+    return timedelta(minutes=settings.RELAY_EDIT_WINDOW_MINUTES)
+
+
+def can_edit(contribution: Contribution, delegate: Delegate | None) -> bool:
+    """Whether ``delegate`` may still edit ``contribution``: their own, not removed, in the window."""
+    return (
+        delegate is not None
+        and contribution.author_id == delegate.pk
+        and not contribution.is_removed
+        and timezone.now() - contribution.created_at <= edit_window()
+    )
+
+
+def contribution_path(contribution: Contribution) -> str:
+    """Where a contribution can be read: its thread's page, at its anchor."""
+    return f"{reverse('discussion:thread', args=[contribution.parent_id or contribution.pk])}#c-{contribution.pk}"
+
+
+def shown(queryset: QuerySet[Contribution]) -> QuerySet[Contribution]:
+    """Contributions that count: not deleted, not hidden by a moderator."""
+    return queryset.filter(deleted_at__isnull=True, hidden_at__isnull=True)
+
+
+def label_authors(contributions: list[Contribution], viewer: Delegate | None) -> None:
+    """Set ``author_label`` and ``author_shown`` on each contribution, in one query."""
+    author_ids = {c.author_id for c in contributions if c.author_id}
+    seen = (
+        set(visible_delegates(viewer).filter(pk__in=author_ids).values_list("pk", flat=True)) if author_ids else set()
+    )
+    for contribution in contributions:
+        contribution.author_shown = contribution.author_id in seen
+        if contribution.author_id is None:
+            contribution.author_label = ERASED_NAME
+        elif contribution.author_shown:
+            contribution.author_label = contribution.author.name
+        else:
+            contribution.author_label = HIDDEN_NAME
+
+
+def _with_related(queryset: QuerySet[Contribution]) -> QuerySet[Contribution]:
+    return queryset.select_related("author").prefetch_related("themes")
+
+
+@dataclass
+class SessionDiscussion:
+    threads: Page
+    contribution_count: int
+    contributor_count: int
+    question_count: int
+    open_question_count: int
+
+
+def session_discussion(session: SessionPage, *, viewer: Delegate | None, page_number=1) -> SessionDiscussion:
+    """One page of ``session``'s threads, pinned first then by newest activity, each with
+    its latest replies (``thread.latest_replies``, oldest first) and its author's label."""
+    threads = _with_related(session.contributions.filter(parent__isnull=True)).order_by(
+        "-pinned", "-last_activity_at", "-id"
+    )
+    stats = shown(session.contributions.all()).aggregate(
+        contributions=Count("id"),
+        contributors=Count("author", distinct=True),
+        questions=Count("id", filter=Q(is_question=True)),
+        open_questions=Count("id", filter=Q(is_question=True, accepted_answer__isnull=True)),
+    )
+    # A page of threads counts its rows itself; the total is the number of threads.
+    paginator = Paginator(threads, THREADS_PER_PAGE)
+    page = paginator.get_page(page_number)
+    attach_latest_replies(list(page.object_list), viewer=viewer)
+    return SessionDiscussion(
+        threads=page,
+        contribution_count=stats["contributions"],
+        contributor_count=stats["contributors"],
+        question_count=stats["questions"],
+        open_question_count=stats["open_questions"],
+    )
+
+
+def attach_latest_replies(threads: list[Contribution], *, viewer: Delegate | None, limit: int = REPLIES_SHOWN) -> None:
+    """Give each thread ``latest_replies`` (its newest ``limit`` replies, oldest first) and
+    ``earlier_reply_count``, in one query; then label every author on the page."""
+    by_thread: dict[int, list[Contribution]] = defaultdict(list)
+    totals: Counter = Counter()
+    if threads:
+        replies = (
+            _with_related(Contribution.objects.filter(parent__in=[t.pk for t in threads]))
+            .annotate(
+                newest_first=Window(RowNumber(), partition_by=[F("parent_id")], order_by=F("id").desc()),
+                in_thread=Window(Count("id"), partition_by=[F("parent_id")]),
+            )
+            .order_by("parent_id", "id")
+        )
+        for reply in replies:
+            totals[reply.parent_id] = reply.in_thread
+            if reply.newest_first <= limit:
+                by_thread[reply.parent_id].append(reply)
+    for thread in threads:
+        thread.latest_replies = by_thread[thread.pk]
+        thread.earlier_reply_count = totals[thread.pk] - len(thread.latest_replies)
+    label_authors([*threads, *(r for t in threads for r in t.latest_replies)], viewer)
+
+
+def thread_replies(thread: Contribution, *, viewer: Delegate | None, page_number=1) -> Page:
+    """All of ``thread``'s replies, oldest first, a page at a time, authors labelled."""
+    page = Paginator(_with_related(thread.replies.all()).order_by("id"), REPLIES_PER_PAGE).get_page(page_number)
+    label_authors([thread, *page.object_list], viewer)
+    return page
+
+
+def page_permissions(user, viewer: Delegate | None, session: SessionPage, contributions) -> dict:
+    """What the viewer may do on a page of contributions: sets ``editable`` and
+    ``connection`` on each, and returns the page-wide flags (a fixed number of queries)."""
+    from .models import Registration, Theme
+
+    can_moderate = user.has_perm(MODERATE_PERMISSION)
+    author_ids = {c.author_id for c in contributions if c.author_id and getattr(c, "author_shown", False)}
+    states = connection_states(viewer, author_ids)
+    for contribution in contributions:
+        contribution.editable = can_edit(contribution, viewer)
+        contribution.connection = states.get(contribution.author_id)
+    conference_id = session.stream.conference_id
+    return {
+        "viewer": viewer,
+        "can_moderate": can_moderate,
+        "can_post": viewer is not None
+        and Registration.objects.filter(delegate=viewer, conference_id=conference_id).exists(),
+        "themes": list(Theme.objects.filter(conference_id=conference_id)) if can_moderate else [],
+    }
+
+
+def contribution_counts(session_ids) -> dict[int, int]:
+    """Shown contributions per session id, in one query."""
+    rows = shown(Contribution.objects.filter(session_id__in=session_ids)).values("session_id").annotate(n=Count("id"))
+    return {row["session_id"]: row["n"] for row in rows}
+
+
+@dataclass
+class ActivityTable:
+    """Contributions per stream per day (the day the contribution was written, in ``tz``)."""
+
+    days: list[date]
+    rows: list[tuple[str, list[int], int]]  # stream name, count per day, total
+    day_totals: list[int]
+    total: int
+    contributors: int = 0
+    threads: int = 0
+    questions: int = 0
+    answered: int = 0
+    findings: int = 0
+    by_session: dict[int, int] = field(default_factory=dict)
+
+
+def conference_activity(conference, *, tz) -> ActivityTable:
+    """The numbers for ``conference``'s discussions: per stream per day, and the totals."""
+    contributions = shown(Contribution.objects.filter(session__stream__conference=conference))
+    cells = (
+        contributions.annotate(day=TruncDate("created_at", tzinfo=tz))
+        .values("session__stream_id", "day")
+        .annotate(n=Count("id"))
+    )
+    streams = list(conference.streams.order_by("sort_order", "name"))
+    grid: dict[tuple[int, date], int] = {(row["session__stream_id"], row["day"]): row["n"] for row in cells}
+    days = sorted({day for _, day in grid})
+    rows = []
+    for stream in streams:
+        counts = [grid.get((stream.pk, day), 0) for day in days]
+        rows.append((stream.name, counts, sum(counts)))
+    totals = contributions.aggregate(
+        contributors=Count("author", distinct=True),
+        threads=Count("id", filter=Q(parent__isnull=True)),
+        questions=Count("id", filter=Q(is_question=True)),
+        answered=Count("id", filter=Q(is_question=True, accepted_answer__isnull=False)),
+        findings=Count("id", filter=Q(finding_at__isnull=False)),
+    )
+    return ActivityTable(
+        days=days,
+        rows=rows,
+        day_totals=[sum(grid.get((s.pk, day), 0) for s in streams) for day in days],
+        total=sum(grid.values()),
+        **totals,
+    )
+
+
+@dataclass
+class Suggestion:
+    delegate: Delegate
+    score: int
+    reasons: list[str]
+
+
+def people_you_discussed_with(viewer: Delegate, *, limit: int = 10) -> list[Suggestion]:
+    """Delegates ``viewer`` talked with and is not yet connected to: they replied to each
+    other, or answered each other's questions. Ranked by how much they talked, a two-way
+    exchange first; each with the reasons in words."""
+    talk: dict[int, Counter] = defaultdict(Counter)
+    sessions: dict[int, set[str]] = defaultdict(set)
+    mine = shown(Contribution.objects.filter(author=viewer))
+    for other, title in (
+        shown(Contribution.objects.filter(parent__author=viewer))
+        .exclude(author=viewer)
+        .values_list("author_id", "session__title")[:500]
+    ):
+        talk[other]["replied_to_you"] += 1
+        sessions[other].add(title)
+    for other, title in (
+        mine.filter(parent__isnull=False)
+        .exclude(parent__author=viewer)
+        .values_list("parent__author_id", "session__title")[:500]
+    ):
+        talk[other]["you_replied"] += 1
+        sessions[other].add(title)
+    for other in mine.filter(is_question=True, accepted_answer__isnull=False).values_list(
+        "accepted_answer__author_id", flat=True
+    ):
+        talk[other]["answered_you"] += 1
+    for other in Contribution.objects.filter(accepted_answer__author=viewer).values_list("author_id", flat=True):
+        talk[other]["you_answered"] += 1
+    talk.pop(None, None)
+    talk.pop(viewer.pk, None)
+    if not talk:
+        return []
+    excluded = set(
+        Connection.objects.filter(Q(requester=viewer) | Q(recipient=viewer)).values_list("requester_id", "recipient_id")
+    )
+    excluded_ids = {pk for pair in excluded for pk in pair}
+    for blocker, blocked in Block.objects.filter(Q(blocker=viewer) | Q(blocked=viewer)).values_list(
+        "blocker_id", "blocked_id"
+    ):
+        excluded_ids |= {blocker, blocked}
+    candidates = {
+        d.pk: d for d in visible_delegates(viewer).filter(pk__in=set(talk) - excluded_ids).select_related("home_place")
+    }
+    suggestions = []
+    for pk, counts in talk.items():
+        if pk not in candidates:
+            continue
+        two_way = bool(counts["replied_to_you"] and counts["you_replied"]) or bool(
+            counts["answered_you"] and counts["you_answered"]
+        )
+        score = sum(counts.values()) + 2 * counts["answered_you"] + 2 * counts["you_answered"] + (5 if two_way else 0)
+        suggestions.append(Suggestion(candidates[pk], score, _reasons(counts, sessions[pk])))
+    suggestions.sort(key=lambda s: (-s.score, s.delegate.name, s.delegate.pk))
+    return suggestions[:limit]
+
+
+def _reasons(counts: Counter, session_titles: set[str]) -> list[str]:
+    def times(n: int) -> str:
+        return "once" if n == 1 else "twice" if n == 2 else f"{n} times"
+
+    reasons = []
+    if counts["replied_to_you"] and counts["you_replied"]:
+        reasons.append(f"You replied to each other ({times(counts['you_replied'] + counts['replied_to_you'])})")
+    elif counts["replied_to_you"]:
+        reasons.append(f"They replied to you {times(counts['replied_to_you'])}")
+    elif counts["you_replied"]:
+        reasons.append(f"You replied to them {times(counts['you_replied'])}")
+    if counts["answered_you"]:
+        reasons.append(f"Their answer to your question was the one you accepted ({times(counts['answered_you'])})")
+    if counts["you_answered"]:
+        reasons.append(f"They accepted your answer to their question ({times(counts['you_answered'])})")
+    if session_titles:
+        shown_titles = sorted(session_titles)[:3]
+        reasons.append("In " + ", ".join(f"‘{title}’" for title in shown_titles))
+    return reasons
+
+
+def connection_states(viewer: Delegate | None, delegate_ids) -> dict[int, Connection]:
+    """The viewer's connection (any state) with each of ``delegate_ids``, in one query."""
+    if viewer is None:
+        return {}
+    ids = set(delegate_ids) - {viewer.pk}
+    if not ids:
+        return {}
+    rows = Connection.objects.filter(
+        Q(requester=viewer, recipient_id__in=ids) | Q(recipient=viewer, requester_id__in=ids)
+    )
+    return {c.recipient_id if c.requester_id == viewer.pk else c.requester_id: c for c in rows}
+
+
+def my_connections(viewer: Delegate) -> dict[str, list[Connection]]:
+    """The viewer's connections, requests waiting for them and requests they sent."""
+    rows = (
+        Connection.objects.filter(Q(requester=viewer) | Q(recipient=viewer))
+        .exclude(status=ConnectionStatus.DECLINED)
+        .select_related(
+            "requester__user", "recipient__user", "via__session", "requester__home_place", "recipient__home_place"
+        )
+        .order_by("-created_at")
+    )
+    grouped: dict[str, list[Connection]] = {"connected": [], "incoming": [], "outgoing": []}
+    for connection in rows:
+        connection.person = connection.other(viewer)
+        if connection.status == ConnectionStatus.ACCEPTED:
+            grouped["connected"].append(connection)
+        elif connection.recipient_id == viewer.pk:
+            grouped["incoming"].append(connection)
+        else:
+            grouped["outgoing"].append(connection)
+    grouped["connected"].sort(key=lambda c: c.person.name)
+    return grouped

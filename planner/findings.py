@@ -1,0 +1,107 @@
+"""The findings of a conference, pulled together: every contribution a moderator marked as a
+finding, grouped by stream and theme, with the numbers of the discussion behind them.
+
+``findings_report`` gathers a plain dataclass; the web page and the PDF
+(``planner.packs.findings``) both draw from it. Names follow the public visibility rule,
+because the report is made to be shared: only delegates who chose to be visible to everyone
+are named."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from . import timefmt
+from .discussion import ActivityTable, conference_activity, contribution_path, label_authors, shown
+from .markup import plain_text
+from .models import ConferencePage, Contribution
+
+UNTHEMED = "Other findings"
+
+
+@dataclass
+class FindingItem:
+    text: str  # plain text: safe for the PDF once escaped
+    html: str  # sanitised HTML for the web page
+    author: str
+    session_title: str
+    path: str
+    written: date
+    reply_count: int
+    themes: list[str]
+
+
+@dataclass
+class ThemeGroup:
+    name: str
+    items: list[FindingItem] = field(default_factory=list)
+
+
+@dataclass
+class StreamFindings:
+    name: str
+    groups: list[ThemeGroup] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return sum(len(group.items) for group in self.groups)
+
+
+@dataclass
+class FindingsReport:
+    conference: str
+    dates: str
+    page_url: str
+    generated_at: datetime
+    time_zone: str
+    activity: ActivityTable
+    streams: list[StreamFindings]
+
+    @property
+    def finding_count(self) -> int:
+        return sum(stream.count for stream in self.streams)
+
+
+def findings_report(conference: ConferencePage, *, base_url: str = "") -> FindingsReport:
+    """Gather ``conference``'s findings and numbers; a fixed number of queries."""
+    tz = conference.zone
+    findings = list(
+        shown(Contribution.objects.filter(session__stream__conference=conference, finding_at__isnull=False))
+        .select_related("author", "session__stream")
+        .prefetch_related("themes")
+        .order_by("session__stream__sort_order", "session__stream__name", "-reply_count", "created_at")
+    )
+    label_authors(findings, None)
+    by_stream: dict[str, StreamFindings] = {
+        stream.name: StreamFindings(stream.name) for stream in conference.streams.order_by("sort_order", "name")
+    }
+    for finding in findings:
+        theme_names = sorted(theme.name for theme in finding.themes.all())
+        item = FindingItem(
+            text=plain_text(finding.body_html),
+            html=finding.body_html,
+            author=finding.author_label if finding.author_shown else "A delegate",
+            session_title=finding.session.title,
+            path=contribution_path(finding),
+            written=finding.created_at.astimezone(tz).date(),
+            reply_count=finding.reply_count,
+            themes=theme_names,
+        )
+        stream = by_stream.setdefault(finding.session.stream.name, StreamFindings(finding.session.stream.name))
+        group_name = theme_names[0] if theme_names else UNTHEMED
+        group = next((g for g in stream.groups if g.name == group_name), None)
+        if group is None:
+            group = ThemeGroup(group_name)
+            stream.groups.append(group)
+        group.items.append(item)
+    for stream in by_stream.values():
+        stream.groups.sort(key=lambda g: (g.name == UNTHEMED, g.name))
+    return FindingsReport(
+        conference=conference.title,
+        dates=timefmt.date_range(conference.start_date, conference.end_date),
+        page_url=base_url,
+        generated_at=timezone.now().astimezone(tz),
+        time_zone=tz.key,
+        activity=conference_activity(conference, tz=tz),
+        streams=[stream for stream in by_stream.values() if stream.groups],
+    )

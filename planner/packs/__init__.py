@@ -1,0 +1,50 @@
+"""Printed output. Each module takes a plain dataclass gathered elsewhere and returns PDF
+bytes; nothing here touches the ORM, so drawing can be tested and changed on its own.
+
+Text is set in DejaVu Sans (Debian's fonts-dejavu-core; ``RELAY_PDF_FONT_DIR`` points
+elsewhere) so names in any European script print as written; without the fonts, PDFs fall
+back to Helvetica, which covers Latin-1 only."""
+
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+INK = colors.HexColor("#0b0c0c")
+MUTED = colors.HexColor("#505a5f")
+ACCENT = colors.HexColor("#00703c")
+RULE = colors.HexColor("#b1b4b6")
+TINT = colors.HexColor("#f3f2f1")
+
+
+@cache
+def fonts() -> tuple[str, str]:
+    """(regular, bold) font names, registering DejaVu Sans once if it is installed."""
+    folder = Path(getattr(settings, "RELAY_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
+    regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+    if not (regular.exists() and bold.exists()):
+        return "Helvetica", "Helvetica-Bold"
+    pdfmetrics.registerFont(TTFont("DejaVuSans", str(regular)))
+    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(bold)))
+    pdfmetrics.registerFontFamily("DejaVuSans", normal="DejaVuSans", bold="DejaVuSans-Bold")
+    return "DejaVuSans", "DejaVuSans-Bold"
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles every Relay PDF shares."""
+    regular, bold = fonts()
+    return {
+        "title": ParagraphStyle("title", fontName=bold, fontSize=22, leading=27, textColor=INK, spaceAfter=6),
+        "subtitle": ParagraphStyle("subtitle", fontName=regular, fontSize=12, leading=16, textColor=MUTED),
+        "h2": ParagraphStyle("h2", fontName=bold, fontSize=15, leading=19, textColor=INK, spaceBefore=14, spaceAfter=6),
+        "h3": ParagraphStyle(
+            "h3", fontName=bold, fontSize=11.5, leading=15, textColor=ACCENT, spaceBefore=8, spaceAfter=4
+        ),
+        "body": ParagraphStyle("body", fontName=regular, fontSize=10, leading=14, textColor=INK),
+        "small": ParagraphStyle("small", fontName=regular, fontSize=8.5, leading=11, textColor=MUTED, spaceAfter=8),
+        "cell": ParagraphStyle("cell", fontName=regular, fontSize=9, leading=11, textColor=INK),
+    }
