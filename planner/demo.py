@@ -33,12 +33,15 @@ class DemoSummary:
 
 def load_demo(*, seed: int = 1, scale: int = 1, corpus: dict | None = None) -> DemoSummary:
     """Build (or complete) the demo: the programme, then 1,200 × ``scale`` delegates with
-    registrations, stars and meetup bookings. Returns what it made, by kind."""
+    registrations, stars and meetup bookings, then their discussions and connections.
+    Returns what it made, by kind."""
+    from .demo_discussion import load_demo_discussion
     from .demo_people import book_demo_meetups, load_demo_delegates
 
     summary = load_demo_programme(seed=seed, corpus=corpus)
     summary.created["delegate"] = load_demo_delegates(conference=summary.conference, seed=seed, scale=scale)
     summary.created["booking"] = book_demo_meetups(conference=summary.conference, seed=seed)
+    summary.created.update(load_demo_discussion(conference=summary.conference, seed=seed, scale=scale))
     return summary
 
 

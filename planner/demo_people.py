@@ -7,6 +7,7 @@ service so the seat ledger is the same as for real ones."""
 
 import json
 import random
+from datetime import timedelta
 from itertools import accumulate
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from venues.gazetteer import load_gazetteer
@@ -56,6 +58,7 @@ def load_demo_delegates(*, conference: ConferencePage, seed: int = 1, scale: int
     for organisation in corpus["organisations"]:
         by_region.setdefault(organisation["region"], []).append(organisation["name"])
     password = make_password(DEMO_DELEGATE_PASSWORD)
+    joined = timezone.now() - timedelta(days=60)  # past the new-account cool-off, so demo people can post
     streams = list(conference.streams.all())
     visibilities = [v for v, share in VISIBILITY_MIX for _ in range(share)]
 
@@ -84,6 +87,7 @@ def load_demo_delegates(*, conference: ConferencePage, seed: int = 1, scale: int
                     home_town=home.name,
                     home_place=home,
                     visibility=rng.choice(visibilities),
+                    created_at=joined,
                 )
                 for user, (first, last, _n, organisation, home) in zip(users, people, strict=True)
             ]

@@ -6,8 +6,8 @@ may not see is shown as "a delegate"; an erased account as "a former delegate". 
 costs the same number of queries however many contributions it shows."""
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -166,18 +166,18 @@ def contribution_counts(session_ids) -> dict[int, int]:
 
 @dataclass
 class ActivityTable:
-    """Contributions per stream per day (the day the contribution was written, in ``tz``)."""
+    """Contributions per stream per day of the conference (the day written, in its zone),
+    with those written before or after it in a column each, and the totals."""
 
-    days: list[date]
-    rows: list[tuple[str, list[int], int]]  # stream name, count per day, total
-    day_totals: list[int]
+    columns: list[str]
+    rows: list[tuple[str, list[int], int]]  # stream name, count per column, total
+    column_totals: list[int]
     total: int
     contributors: int = 0
     threads: int = 0
     questions: int = 0
     answered: int = 0
     findings: int = 0
-    by_session: dict[int, int] = field(default_factory=dict)
 
 
 def conference_activity(conference, *, tz) -> ActivityTable:
@@ -188,12 +188,23 @@ def conference_activity(conference, *, tz) -> ActivityTable:
         .values("session__stream_id", "day")
         .annotate(n=Count("id"))
     )
+    days = [
+        conference.start_date + timedelta(days=n) for n in range((conference.end_date - conference.start_date).days + 1)
+    ]
+    columns = [f"{day:%a} {day.day}" for day in days]
+    grid: dict[tuple[int, str], int] = Counter()
+    for row in cells:
+        day = row["day"]
+        column = "Before" if day < days[0] else "After" if day > days[-1] else f"{day:%a} {day.day}"
+        grid[(row["session__stream_id"], column)] += row["n"]
+    if any(column == "Before" for _, column in grid):
+        columns.insert(0, "Before")
+    if any(column == "After" for _, column in grid):
+        columns.append("After")
     streams = list(conference.streams.order_by("sort_order", "name"))
-    grid: dict[tuple[int, date], int] = {(row["session__stream_id"], row["day"]): row["n"] for row in cells}
-    days = sorted({day for _, day in grid})
     rows = []
     for stream in streams:
-        counts = [grid.get((stream.pk, day), 0) for day in days]
+        counts = [grid.get((stream.pk, column), 0) for column in columns]
         rows.append((stream.name, counts, sum(counts)))
     totals = contributions.aggregate(
         contributors=Count("author", distinct=True),
@@ -203,9 +214,9 @@ def conference_activity(conference, *, tz) -> ActivityTable:
         findings=Count("id", filter=Q(finding_at__isnull=False)),
     )
     return ActivityTable(
-        days=days,
+        columns=columns,
         rows=rows,
-        day_totals=[sum(grid.get((s.pk, day), 0) for s in streams) for day in days],
+        column_totals=[sum(grid.get((s.pk, column), 0) for s in streams) for column in columns],
         total=sum(grid.values()),
         **totals,
     )

@@ -121,7 +121,6 @@ class ConferencePage(RoutablePageMixin, Page):
             template="planner/conference_speakers.html",
         )
 
-
     @path("findings/", name="findings")
     def findings(self, request):
         """The findings pulled together by stream and theme, with the numbers behind them."""

@@ -34,11 +34,13 @@ def render_findings(report) -> bytes:
             f"from {report.activity.total:,} contributions by {report.activity.contributors:,} delegates",
             s["subtitle"],
         ),
-        Spacer(1, 6 * mm),
+        Paragraph(f"Online, with links to every thread: {escape(report.page_url)}", s["small"]),
+        Spacer(1, 4 * mm),
         Paragraph("The discussion in numbers", s["h2"]),
-        numbers_table(report.activity, regular, bold),
+        numbers_table(report.activity, regular, bold, width=document.width),
         Paragraph(
-            f"Contributions per stream per day (the day written, {escape(report.time_zone)}). "
+            f"Contributions per stream per day of the conference (the day written, {escape(report.time_zone)}; "
+            "“After” is the discussion once it ended). "
             f"{report.activity.threads:,} threads; {report.activity.questions:,} questions, "
             f"{report.activity.answered:,} of them answered.",
             s["small"],
@@ -72,11 +74,20 @@ def render_findings(report) -> bytes:
     return buffer.getvalue()
 
 
-def numbers_table(activity, regular: str, bold: str) -> Table:
-    header = ["Stream", *[f"{day:%a} {day.day}" for day in activity.days], "Total"]
-    rows = [[name, *[f"{n:,}" for n in counts], f"{total:,}"] for name, counts, total in activity.rows]
-    rows.append(["All streams", *[f"{n:,}" for n in activity.day_totals], f"{activity.total:,}"])
-    table = Table([header, *rows], repeatRows=1, hAlign="LEFT")
+def numbers_table(activity, regular: str, bold: str, *, width: float) -> Table:
+    """Streams down, days across, fitted to ``width``: stream names wrap, numbers do not."""
+    cell = styles()["cell"]
+    header = ["Stream", *activity.columns, "Total"]
+    rows = [
+        [Paragraph(escape(name), cell), *[f"{n:,}" for n in counts], f"{total:,}"]
+        for name, counts, total in activity.rows
+    ]
+    rows.append(["All streams", *[f"{n:,}" for n in activity.column_totals], f"{activity.total:,}"])
+    name_width = 48 * mm
+    number_width = (width - name_width) / (len(activity.columns) + 1)
+    table = Table(
+        [header, *rows], repeatRows=1, hAlign="LEFT", colWidths=[name_width] + [number_width] * (len(header) - 1)
+    )
     table.setStyle(
         TableStyle(
             [
@@ -85,6 +96,7 @@ def numbers_table(activity, regular: str, bold: str) -> Table:
                 ("FONT", (0, -1), (-1, -1), bold, 9),
                 ("TEXTCOLOR", (0, 0), (-1, -1), INK),
                 ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("LINEBELOW", (0, 0), (-1, 0), 1, INK),
                 ("LINEABOVE", (0, -1), (-1, -1), 0.5, RULE),
                 ("BACKGROUND", (0, 0), (-1, 0), TINT),

@@ -10,6 +10,8 @@ from planner.models import (
     AgendaItem,
     Booking,
     ConferencePage,
+    Connection,
+    Contribution,
     Delegate,
     EventSeats,
     RegionalEventPage,
@@ -17,6 +19,7 @@ from planner.models import (
     SessionStar,
     Speaker,
     Stream,
+    Theme,
 )
 from venues.models import Venue
 
@@ -38,6 +41,9 @@ def snapshot():
         "bookings": Booking.objects.count(),
         "stars": SessionStar.objects.count(),
         "places": list(EventSeats.objects.order_by("pk").values_list("confirmed", "waitlisted")),
+        "contributions": Contribution.objects.count(),
+        "connections": Connection.objects.count(),
+        "themes": Theme.objects.count(),
     }
 
 
@@ -103,3 +109,38 @@ def test_loading_again_after_a_planner_deleted_a_session_leaves_their_edit_alone
     session.delete()
     call_command("load_demo")
     assert not SessionPage.objects.filter(slug=session.slug).exists()
+
+
+def test_demo_discussion_is_busy_threaded_and_connected_like_the_seed_event():
+    from django.db.models import Count
+
+    call_command("load_demo")
+    contributions = Contribution.objects.all()
+    assert contributions.count() >= 1100
+    threads = contributions.filter(parent__isnull=True)
+    assert contributions.filter(parent__isnull=False).count() > threads.count()  # more replies than threads
+    assert contributions.filter(is_question=True, accepted_answer__isnull=False).exists()
+    assert contributions.filter(is_question=True, accepted_answer__isnull=True).exists()  # open questions too
+    assert contributions.filter(finding_at__isnull=False).count() >= 20
+    assert Contribution.themes.through.objects.exists()
+    assert Connection.objects.filter(status="accepted").count() >= 200
+    assert Connection.objects.count() >= 300
+    per_session = sorted(SessionPage.objects.annotate(n=Count("contributions")).values_list("n", flat=True))
+    assert per_session[-1] > 3 * per_session[len(per_session) // 2]  # popular sessions are busier
+    days = {c.created_at.date() for c in threads}
+    assert {"2027-03-08", "2027-03-12"} <= {day.isoformat() for day in days}
+    for thread in threads.filter(reply_count__gt=0)[:50]:
+        assert thread.replies.count() == thread.reply_count
+        bodies = list(thread.replies.values_list("body", flat=True))
+        assert len(bodies) == len(set(bodies)) or len(bodies) > 15  # nobody repeats themselves in a short thread
+
+
+def test_demo_discussion_corpus_reads_like_the_sector_not_placeholder_text():
+    import json
+
+    from planner.demo_discussion import CORPUS
+
+    corpus = json.loads(CORPUS.read_text(encoding="utf-8"))
+    text = json.dumps(corpus).lower()
+    assert "lorem" not in text and "ipsum" not in text
+    assert set(corpus["streams"]) == {stream["slug"] for stream in load_corpus()["streams"]}

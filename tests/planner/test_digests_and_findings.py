@@ -3,6 +3,7 @@ findings page and PDF that pull a conference's findings together."""
 
 import io
 import smtplib
+from datetime import timedelta
 
 import pytest
 from bs4 import BeautifulSoup
@@ -11,7 +12,7 @@ from django.core.mail.backends.locmem import EmailBackend
 from pypdf import PdfReader
 
 from planner.emails import send_notification_digests
-from planner.models import Notification, Visibility
+from planner.models import Contribution, Notification, Visibility
 from planner.services.agenda import register_online
 from planner.services.connections import request_connection
 from planner.services.discussion import accept_answer, add_theme, moderate_contribution, post_contribution
@@ -52,7 +53,7 @@ def test_replies_answers_and_requests_reach_the_delegate_in_one_digest(conferenc
     assert send_notification_digests() == 2
     to_asker = next(m for m in mail.outbox if m.to == [asker.user.email])
     assert to_asker.subject == "3 new things in your Relay discussions"
-    assert "Huw Evans answered your question on \"Housing and health\"" in to_asker.body
+    assert 'Huw Evans answered your question on "Housing and health"' in to_asker.body
     assert "A delegate answered your question" in to_asker.body
     assert "Hidden Helen" not in to_asker.body
     assert "Huw Evans asked to connect with you" in to_asker.body
@@ -99,11 +100,21 @@ def findings(conference, session):
     public = person(conference, "Priya Public", visibility=Visibility.EVERYONE)
     private = person(conference, "Clara Conference", visibility=Visibility.CONFERENCE)
     other_stream = make_session(
-        conference, title="Neighbourhood teams", stream=conference.streams.all()[1], start=london(conference.start_date, 11)
+        conference,
+        title="Neighbourhood teams",
+        stream=conference.streams.all()[1],
+        start=london(conference.start_date, 11),
     )
     first = post_contribution(author=public, session=session, body="Fixing damp early saves **GP visits**.")
     second = post_contribution(author=private, session=other_stream, body="Co-locate the teams & the ‘front door’.")
-    post_contribution(author=private, session=session, body="Not a finding, just chat.")
+    chat = post_contribution(author=private, session=session, body="Not a finding, just chat.")
+    # Written on the conference's first and second days, and one the week after.
+    for contribution, day in ((first, 0), (chat, 0), (second, 1)):
+        Contribution.objects.filter(pk=contribution.pk).update(
+            created_at=london(conference.start_date, 10) + timedelta(days=day)
+        )
+    late = post_contribution(author=private, session=other_stream, body="Still talking about it.")
+    Contribution.objects.filter(pk=late.pk).update(created_at=london(conference.end_date, 12) + timedelta(days=7))
     for contribution in (first, second):
         moderate_contribution(contribution=contribution, moderator=moderator, action="finding")
     moderate_contribution(contribution=first, moderator=moderator, action="themes", themes=[housing])
@@ -117,9 +128,23 @@ def test_the_findings_page_groups_by_stream_and_theme_with_the_numbers(client, c
     first_stream, second_stream = conference.streams.all()[:2]
     assert f"{first_stream.name} 1 finding" in headings and f"{second_stream.name} 1 finding" in headings
     assert "Prevention" in headings and "Other findings" in headings
-    rows = {tr.th.get_text(): [td.get_text() for td in tr.find_all("td")] for tr in page.select("table.activity tbody tr")}
-    assert rows[conference.streams.first().name] == ["2", "2"]
-    assert rows["All streams"] == ["3", "3"]
+    columns = [th.get_text() for th in page.select("table.activity thead th")][1:]
+    assert columns == ["Mon 8", "Tue 9", "Wed 10", "Thu 11", "Fri 12", "After", "Total"]
+    rows = {
+        tr.th.get_text(): dict(zip(columns, [td.get_text() for td in tr.find_all("td")], strict=True))
+        for tr in page.select("table.activity tbody tr")
+    }
+    assert (rows[first_stream.name]["Mon 8"], rows[first_stream.name]["Total"]) == ("2", "2")
+    assert (rows[second_stream.name]["Tue 9"], rows[second_stream.name]["After"]) == ("1", "1")
+    assert rows["All streams"] == {
+        "Mon 8": "2",
+        "Tue 9": "1",
+        "Wed 10": "0",
+        "Thu 11": "0",
+        "Fri 12": "0",
+        "After": "1",
+        "Total": "4",
+    }
     body = page.get_text(" ")
     assert "Priya Public" in body and "Clara Conference" not in body and "A delegate" in body
     assert page.select_one(".findings strong").get_text() == "GP visits"

@@ -9,10 +9,10 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from planner.models import Contribution, Report, Visibility
+from planner.services.accounts import delete_delegate_account
 from planner.services.agenda import register_online
 from planner.services.connections import block_delegate
 from planner.services.discussion import add_theme, delete_contribution, post_contribution
-from planner.services.accounts import delete_delegate_account
 from tests.factories import DelegateFactory, UserFactory, make_session
 from tests.querycount import queries_for
 
@@ -84,7 +84,9 @@ def test_the_thread_with_the_newest_reply_comes_first_and_pinned_threads_above_a
     client.force_login(moderator)
     client.post(f"/discussion/{pinned.pk}/moderate/", {"action": "pin"})
     page = BeautifulSoup(client.get(session.url).content, "html.parser")
-    order = [a.select_one(".contribution-body").get_text(strip=True) for a in page.select("article.contribution--thread")]
+    order = [
+        a.select_one(".contribution-body").get_text(strip=True) for a in page.select("article.contribution--thread")
+    ]
     assert order == ["Read this first", "First thread", "Third thread"]
 
 
@@ -102,7 +104,11 @@ def test_long_threads_show_their_latest_replies_and_link_to_the_whole_thread(cli
 
 @pytest.mark.parametrize(
     "body, error",
-    [("", "Write something before posting."), ("   \n\t ", "Write something before posting."), ("x" * 5001, "Keep it under 5,000 characters")],
+    [
+        ("", "Write something before posting."),
+        ("   \n\t ", "Write something before posting."),
+        ("x" * 5001, "Keep it under 5,000 characters"),
+    ],
 )
 def test_empty_or_oversized_posts_get_a_form_error_and_keep_what_was_typed(client, priya, session, body, error):
     response = client.post(f"/sessions/{session.pk}/discuss/", {"body": body})
@@ -303,7 +309,9 @@ def test_counts_show_on_the_timetable(client, priya, session, conference):
 
 
 def test_the_session_page_costs_the_same_queries_however_busy_the_discussion(client, priya, session, conference):
-    people = [registered(conference, visibility=v) for v in (Visibility.EVERYONE, Visibility.CONFERENCE, Visibility.HIDDEN)]
+    people = [
+        registered(conference, visibility=v) for v in (Visibility.EVERYONE, Visibility.CONFERENCE, Visibility.HIDDEN)
+    ]
     thread = post_contribution(author=people[0], session=session, body="Seed")
     post_contribution(author=people[1], session=session, body="Reply", parent=thread)
     few = queries_for(client, session.url)

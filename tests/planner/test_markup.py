@@ -20,7 +20,7 @@ XSS_CORPUS = [
     "[click](vbscript:msgbox(1))",
     "<iframe src=https://evil.example></iframe>",
     '<div style="background:url(javascript:alert(1))">x</div>',
-    "<a href=\"https://ok.example\" onclick=\"alert(1)\">ok</a>",
+    '<a href="https://ok.example" onclick="alert(1)">ok</a>',
     "**bold <b onmouseover=alert(1)>x</b>**",
     "<<script>script>alert(1)<</script>/script>",
     "<p>unclosed <em>markup <strong>everywhere",

@@ -6,7 +6,7 @@ from planner.demo import load_demo
 class Command(BaseCommand):
     help = (
         "Load the demo (idempotent): 5 days, 3 streams, 90 sessions, 36 speakers, 5 regional meetups, "
-        "1,200 delegates with registrations, stars and bookings."
+        "1,200 delegates with registrations, stars and bookings, 1,150 contributions and 320 connections."
     )
 
     def add_arguments(self, parser):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
             "--scale",
             type=int,
             default=1,
-            help="Multiply the people: 1,200 delegates × N (default 1; 100 for load tests).",
+            help="Multiply the people and their discussions: 1,200 delegates × N (default 1; 100 for load tests).",
         )
 
     def handle(self, *args, seed, scale, **options):
