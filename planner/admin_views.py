@@ -7,16 +7,29 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import user_passes_test
+from django.db.models import Count, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.text import Truncator
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from .converters import parse_id
-from .models import Booking, BookingStatus, ConferencePage, Delegate, RegionalEventPage, Registration
+from .discussion import contribution_path
+from .markup import plain_text
+from .models import (
+    Booking,
+    BookingStatus,
+    ConferencePage,
+    Contribution,
+    Delegate,
+    RegionalEventPage,
+    Registration,
+    Report,
+)
 from .people import waitlist_positions
 from .services.bookings import BookingRefused, cancel_booking, promote_booking
 
@@ -177,6 +190,44 @@ class RegistrationsReportView(DelegateDataReport):
     def get_queryset(self):
         return Registration.objects.select_related("delegate__user", "delegate__home_place", "conference").order_by(
             "conference_id", "id"
+        )
+
+
+class ReportedContributionsView(ReportView):
+    """Contributions delegates reported that no moderator has dealt with yet, most reported
+    first. Hiding one, or marking it a finding, resolves its reports."""
+
+    permission_policy = ModelPermissionPolicy(Contribution)
+    permission_required = "moderate"
+    page_title = "Reported posts"
+    header_icon = "warning"
+    index_url_name = "planner_reported"
+    index_results_url_name = "planner_reported_results"
+    list_export = []
+    columns = [
+        TitleColumn(
+            "excerpt",
+            label="Contribution",
+            accessor=lambda c: Truncator(plain_text(c.body_html) or "(deleted)").chars(90),
+            get_url=lambda c: contribution_path(c),
+        ),
+        Column("session", label="Session", accessor=lambda c: c.session.title),
+        Column("reports", label="Reports", accessor=lambda c: c.open_reports),
+        Column("reason", label="Latest reason", accessor=lambda c: Truncator(c.latest_reason or "").chars(80)),
+        Column("hidden", label="Status", accessor=lambda c: "Hidden" if c.hidden_at else "Shown"),
+    ]
+
+    def get_queryset(self):
+        open_reports = Report.objects.filter(contribution=OuterRef("pk"), resolved_at__isnull=True)
+        return (
+            Contribution.objects.filter(reports__resolved_at__isnull=True)
+            .distinct()
+            .select_related("session")
+            .annotate(
+                open_reports=Subquery(open_reports.values("contribution").annotate(n=Count("id")).values("n")[:1]),
+                latest_reason=Subquery(open_reports.order_by("-created_at").values("reason")[:1]),
+            )
+            .order_by("-open_reports", "-id")
         )
 
 

@@ -7,7 +7,7 @@ from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Booking, ConferencePage, RegionalEventPage, SessionPage, Speaker, Stream
+from .models import Booking, ConferencePage, RegionalEventPage, SessionPage, Speaker, Stream, Theme
 from .models.people import ACTIVE_STATUSES
 
 
@@ -32,8 +32,23 @@ class SpeakerViewSet(SnippetViewSet):
     search_fields = ["name", "organisation"]
 
 
+class ThemeViewSet(SnippetViewSet):
+    """Themes moderators tag contributions with; the findings are grouped by them."""
+
+    model = Theme
+    icon = "tag"
+    menu_label = "Discussion themes"
+    list_display = ["name", "conference"]
+    list_filter = ["conference"]
+    search_fields = ["name"]
+    ordering = ["conference", "name"]
+
+    def get_queryset(self, request):
+        return Theme.objects.select_related("conference")
+
+
 class ProgrammeViewSetGroup(SnippetViewSetGroup):
-    items = (StreamViewSet, SpeakerViewSet)
+    items = (StreamViewSet, SpeakerViewSet, ThemeViewSet)
     menu_icon = "calendar"
     menu_label = "Programme"
     menu_order = 200
@@ -115,9 +130,19 @@ def guard_bulk_moves_and_deletes(request, action_type, objects, action):
 
 @hooks.register("register_admin_urls")
 def booking_admin_urls():
-    from .admin_views import BookingsReportView, RegistrationsReportView, geography, manage_booking
+    from .admin_views import (
+        BookingsReportView,
+        RegistrationsReportView,
+        ReportedContributionsView,
+        geography,
+        manage_booking,
+    )
 
     return [
+        path("reported/", ReportedContributionsView.as_view(), name="planner_reported"),
+        path(
+            "reported/results/", ReportedContributionsView.as_view(results_only=True), name="planner_reported_results"
+        ),
         path("geography/", geography, name="planner_geography"),
         path("registrations/", RegistrationsReportView.as_view(), name="planner_registrations"),
         path(
@@ -157,6 +182,17 @@ def registrations_menu_item():
         icon_name="user",
         order=260,
         permission="planner.view_registration",
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def reported_menu_item():
+    return PermissionMenuItem(
+        "Reported posts",
+        reverse("planner_reported"),
+        icon_name="warning",
+        order=270,
+        permission="planner.moderate_contribution",
     )
 
 

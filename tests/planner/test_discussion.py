@@ -321,3 +321,21 @@ def test_the_session_page_costs_the_same_queries_however_busy_the_discussion(cli
             post_contribution(author=people[(n + m) % 3], session=session, body=f"Reply {m}", parent=opener)
     assert queries_for(client, session.url) == few
     assert queries_for(client, f"/discussion/{thread.pk}/") == queries_for(client, f"/discussion/{opener.pk}/")
+
+
+def test_moderators_find_reported_posts_in_the_admin_and_others_cannot(client, priya, session, moderator, conference):
+    spam = post_contribution(author=registered(conference), session=session, body="Buy cheap **software** now")
+    fine = post_contribution(author=registered(conference), session=session, body="A fair point")
+    for reporter in (priya, registered(conference)):
+        Report.objects.create(contribution=spam, reporter=reporter, reason="Advertising")
+    Report.objects.create(contribution=fine, reporter=priya, reason="I disagree", resolved_at=timezone.now())
+    client.force_login(moderator)
+    page = BeautifulSoup(client.get("/admin/reported/").content, "html.parser")
+    rows = [" ".join(tr.get_text(" ").split()) for tr in page.select("table tbody tr")]
+    assert len(rows) == 1
+    assert "Buy cheap software now" in rows[0] and "Advertising" in rows[0] and " 2 " in f" {rows[0]} "
+    assert page.select_one(f'table tbody a[href="/discussion/{spam.pk}/#c-{spam.pk}"]')
+    editor = UserFactory(email="editor@council.gov.uk")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    assert "Buy cheap" not in client.get("/admin/reported/", follow=True).content.decode()
