@@ -125,7 +125,98 @@ def main(argv=None) -> int:
         print(f"{name:<28}{median:>10.1f}{queries:>9}{status:>8}")
     median, queries = measure_booking(meetup, args.repeat)
     print(f"{'book a place (POST)':<28}{median:>10.1f}{queries:>9}{302:>8}")
+    measure_discussions(client, conference, big.conference, args.repeat)
     return 0
+
+
+def measure_discussions(client, conference, big_conference, repeat: int) -> None:
+    """Session pages with 20 and 200 contributions (the same query count), a thread, the
+    connections page, posting, and the findings page and PDF."""
+    from django.conf import settings
+
+    from planner.models import Contribution, Delegate, SessionPage
+
+    sessions = list(SessionPage.objects.child_of(big_conference).order_by("pk")[:2])
+    for session, size in zip(sessions, (20, 200), strict=True):
+        fill_discussion(session, size)
+        median, queries, status = measure(client, session.url, repeat)
+        print(f"{f'session, {size} contributions':<28}{median:>10.1f}{queries:>9}{status:>8}")
+    busiest = Contribution.objects.filter(parent=None).order_by("-reply_count").first()
+    rows = [
+        (f"thread ({busiest.reply_count} replies)", f"/discussion/{busiest.pk}/"),
+        ("my connections", "/my/connections/"),
+        ("findings page", conference.url + "findings/"),
+        ("findings PDF", conference.url + "findings/pdf/"),
+    ]
+    for name, path in rows:
+        median, queries, status = measure(client, path, max(3, repeat // 3) if "PDF" in name else repeat)
+        print(f"{name:<28}{median:>10.1f}{queries:>9}{status:>8}")
+    settings.RELAY_POSTING_LIMITS = [(10**6, 60)]  # the bench posts faster than any person may
+    session = SessionPage.objects.live().child_of(conference).order_by("start").first()
+    posters = list(Delegate.objects.filter(registrations__conference=conference).order_by("-pk")[: repeat + 1])
+    median, queries = measure_post(posters, session)
+    print(f"{'post a contribution (POST)':<28}{median:>10.1f}{queries:>9}{302:>8}")
+
+
+def fill_discussion(session, size: int) -> None:
+    """Give ``session`` ``size`` contributions (a third threads, the rest replies), bulk-inserted."""
+    import random
+
+    from planner.markup import render_markdown
+    from planner.models import Contribution, Delegate
+
+    have = session.contributions.count()
+    if have >= size:
+        return
+    rng = random.Random(size)
+    people = list(Delegate.objects.order_by("pk").values_list("pk", flat=True)[:500])
+    threads = Contribution.objects.bulk_create(
+        [
+            Contribution(
+                session=session,
+                author_id=rng.choice(people),
+                body=f"Thread {n}",
+                body_html=render_markdown(f"Thread **{n}**"),
+            )
+            for n in range(size // 3)
+        ]
+    )
+    replies = [
+        Contribution(
+            session=session,
+            parent=rng.choice(threads),
+            author_id=rng.choice(people),
+            body="A reply",
+            body_html="<p>A reply</p>",
+        )
+        for _ in range(size - len(threads))
+    ]
+    Contribution.objects.bulk_create(replies)
+    for thread in threads:
+        thread.reply_count = sum(1 for reply in replies if reply.parent_id == thread.pk)
+    Contribution.objects.bulk_update(threads, ["reply_count"])
+
+
+def measure_post(posters, session) -> tuple[float, int]:
+    """Median server time and queries for a delegate posting a new thread on ``session``."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    timings, queries = [], 0
+    for index, delegate in enumerate(posters):
+        client = Client()
+        client.force_login(delegate.user)
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.post(
+                f"/sessions/{session.pk}/discuss/", {"body": "Benchmark: we **shared** the data weekly."}
+            )
+            timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 302, response.status_code
+        if index == 0:
+            queries = len(captured)
+    return statistics.median(timings), queries
 
 
 class BigConference:

@@ -77,13 +77,14 @@ def load_demo_discussion(*, conference: ConferencePage, seed: int = 1, scale: in
 
     n_threads = int((target - have) * THREAD_SHARE)
     weights = [session.popularity + 1 for session in sessions]
-    threads = []
+    threads, asked = [], {}  # asked: thread's position -> which question (answers[i] answers questions[i])
     for _ in range(n_threads):
         session = rng.choices(sessions, weights=weights)[0]
         stream_words = words(session.stream.slug)
         is_question = rng.random() < QUESTION_SHARE
         if is_question:
             body = rng.choice(stream_words["questions"])
+            asked[len(threads)] = stream_words["questions"].index(body)
         else:
             opening, practice = fill(rng.choice(corpus["openings"])), rng.choice(stream_words["practices"])
             body = f"{opening} {practice} {rng.choice(stream_words['outcomes'])}"
@@ -100,6 +101,7 @@ def load_demo_discussion(*, conference: ConferencePage, seed: int = 1, scale: in
             )
         )
     threads = Contribution.objects.bulk_create(threads, batch_size=BATCH)
+    question_of = {threads[position].pk: index for position, index in asked.items()}
     stream_of = {session.pk: session.stream.slug for session in sessions}
 
     # Replies: a few threads draw most of them.
@@ -109,10 +111,13 @@ def load_demo_discussion(*, conference: ConferencePage, seed: int = 1, scale: in
     for _ in range(target - have - n_threads):
         thread = rng.choices(threads, weights=thread_weights)[0]
         stream_words = words(stream_of[thread.session_id])
-        answering = thread.is_question and rng.random() < 0.6
-        pool = stream_words["answers"] if answering else corpus["replies"]
-        fresh = [line for line in pool if line not in said[thread.pk]] or pool  # nobody repeats a reply in one thread
-        line = rng.choice(fresh)
+        answer = stream_words["answers"][question_of[thread.pk]] if thread.pk in question_of else None
+        answering = answer is not None and answer not in said[thread.pk] and rng.random() < 0.6
+        if answering:
+            line = answer
+        else:
+            fresh = [line for line in corpus["replies"] if line not in said[thread.pk]] or corpus["replies"]
+            line = rng.choice(fresh)  # nobody repeats a reply in one thread
         said[thread.pk].add(line)
         body = fill(line)
         author = rng.choice(regulars) if rng.random() < 0.6 else rng.choice(people)

@@ -115,21 +115,27 @@ class ConferencePage(RoutablePageMixin, Page):
         from .. import queries
 
         viewer_zone = queries.viewer_zone(request, default=self.time_zone)
-        return self.render(
+        return self.render_route(
             request,
-            context_overrides={"speakers": queries.conference_speakers(self), "viewer_zone": viewer_zone},
-            template="planner/conference_speakers.html",
+            "planner/conference_speakers.html",
+            speakers=queries.conference_speakers(self),
+            viewer_zone=viewer_zone,
         )
+
+    def render_route(self, request, template: str, **context):
+        """A sub-page of the conference with only the context it needs: ``get_context``
+        builds the whole timetable, which these pages do not show."""
+        from django.template.response import TemplateResponse
+
+        return TemplateResponse(request, template, {"page": self, "self": self, "request": request, **context})
 
     @path("findings/", name="findings")
     def findings(self, request):
         """The findings pulled together by stream and theme, with the numbers behind them."""
         from ..findings import findings_report
 
-        return self.render(
-            request,
-            context_overrides={"report": findings_report(self, base_url=request.build_absolute_uri())},
-            template="planner/findings.html",
+        return self.render_route(
+            request, "planner/findings.html", report=findings_report(self, base_url=request.build_absolute_uri())
         )
 
     @path("findings/pdf/", name="findings_pdf")

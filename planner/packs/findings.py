@@ -40,7 +40,7 @@ def render_findings(report) -> bytes:
         numbers_table(report.activity, regular, bold, width=document.width),
         Paragraph(
             f"Contributions per stream per day of the conference (the day written, {escape(report.time_zone)}; "
-            "“After” is the discussion once it ended). "
+            "“Before” and “After” are what was written outside it). "
             f"{report.activity.threads:,} threads; {report.activity.questions:,} questions, "
             f"{report.activity.answered:,} of them answered.",
             s["small"],

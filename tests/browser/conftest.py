@@ -117,7 +117,42 @@ def site(migrated_snapshot, live_server):
             )
         ],
     )
-    return {"url": live_server.url, "conference": conference, "sessions": [opening, second], "meetup": meetup}
+    thread = seed_discussion(conference, opening)
+    return {
+        "url": live_server.url,
+        "conference": conference,
+        "sessions": [opening, second],
+        "meetup": meetup,
+        "thread": thread,
+    }
+
+
+def seed_discussion(conference, session):
+    """A short discussion: a question answered by a named delegate, a reply from a hidden one,
+    and a finding; returns the question's thread."""
+    from django.contrib.auth import get_user_model
+
+    from planner.models import Visibility
+    from planner.services.agenda import register_online
+    from planner.services.discussion import accept_answer, moderate_contribution, post_contribution
+
+    asker = DelegateFactory(name="Tom Okafor", visibility=Visibility.EVERYONE, organisation="Bradford Council")
+    helper = DelegateFactory(name="Asha Patel", visibility=Visibility.EVERYONE, organisation="Leeds City Council")
+    quiet = DelegateFactory(name="Quiet Quentin", visibility=Visibility.HIDDEN)
+    for person in (asker, helper, quiet):
+        register_online(delegate=person, conference=conference)
+    question = post_contribution(
+        author=asker, session=session, body="Which **open data** do residents actually use?", is_question=True
+    )
+    answer = post_contribution(
+        author=helper, session=session, body="Bin days and planning, by a mile.", parent=question
+    )
+    post_contribution(author=quiet, session=session, body="Same here: see https://data.gov.uk", parent=question)
+    accept_answer(question=question, answer=answer, by=asker)
+    finding = post_contribution(author=helper, session=session, body="Publishing bin days as open data cut calls.")
+    moderator = get_user_model().objects.create_superuser("moderator", "moderator@example.org", "correct horse battery")
+    moderate_contribution(contribution=finding, moderator=moderator, action="finding")
+    return question
 
 
 @pytest.fixture

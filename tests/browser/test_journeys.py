@@ -95,3 +95,60 @@ def test_the_first_journey_works_with_the_keyboard_alone_and_focus_shows(page, s
     assert background == "rgb(255, 221, 0)"  # the yellow focus state
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Yorkshire meetup")).to_be_visible()
+
+
+def test_delegate_joins_the_discussion_replies_and_connects_with_who_answered(delegate_page, site):
+    tab, delegate = delegate_page
+    session = site["sessions"][0]
+    tab.goto(site["url"] + session.url)
+    discussion = tab.locator("section.discussion")
+    expect(discussion.get_by_text("Bin days and planning, by a mile.")).to_be_visible()
+    expect(discussion.locator(".contribution--answer")).to_contain_text("Accepted answer")
+    expect(discussion.get_by_text("Quiet Quentin")).to_have_count(0)  # hidden: shown as "a delegate"
+
+    # Not registered yet: one click registers and brings her back to the discussion.
+    discussion.get_by_role("button", name="Register to attend online").click()
+    tab.get_by_text("Start a new thread").click()
+    tab.get_by_label("Your contribution").fill("We publish **gritting routes** too; see https://example.org/routes")
+    tab.get_by_role("button", name="Post", exact=True).click()
+    expect(tab.get_by_text("Your contribution is posted.")).to_be_visible()
+    mine = tab.locator("article.contribution--thread").filter(has_text="gritting routes").first
+    expect(mine.locator("strong", has_text="gritting routes")).to_be_visible()
+    expect(mine.get_by_role("link", name="https://example.org/routes")).to_have_attribute(
+        "rel", "nofollow ugc noopener"
+    )
+
+    question = tab.locator("li.thread").filter(has_text="Which open data do residents actually use?")
+    question.get_by_text("Reply to this thread").click()
+    question.get_by_label("Your reply").fill("Thanks, we'll try bin days first.")
+    question.get_by_role("button", name="Post reply").click()
+    expect(tab.get_by_text("Your reply is posted.")).to_be_visible()
+    expect(
+        tab.locator("li.thread").filter(has_text="Which open data").get_by_text("Thanks, we'll try bin days first.")
+    ).to_be_visible()
+
+    # Asking the person who answered to connect, then seeing her contact details once she accepts.
+    answer = tab.locator("article").filter(has_text="Bin days and planning")
+    answer.get_by_role("button", name="Connect with Asha Patel").click()
+    expect(tab.get_by_text("Request sent: Asha Patel can accept it")).to_be_visible()
+    from planner.models import Connection
+    from planner.services.connections import respond_to_connection
+
+    connection = Connection.objects.get(requester=delegate)
+    respond_to_connection(connection=connection, responder=connection.recipient, accept=True)
+    tab.get_by_role("link", name="Connections").click()
+    expect(tab.get_by_role("heading", name="Connected (1)")).to_be_visible()
+    expect(tab.get_by_role("link", name=connection.recipient.user.email)).to_be_visible()
+    screenshot(tab, "journey5-connections")
+
+
+def test_a_planner_shares_the_findings_as_a_page_and_a_pdf(page, site):
+    page.goto(site["url"] + site["conference"].url)
+    page.get_by_role("link", name="What delegates found").click()
+    expect(page.get_by_role("heading", name=re.compile("Findings: Digital Councils 2027"))).to_be_visible()
+    expect(page.get_by_text("Publishing bin days as open data cut calls.")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as PDF").click()
+    pdf = download.value.path().read_bytes()
+    assert pdf.startswith(b"%PDF")
+    screenshot(page, "findings-1280")

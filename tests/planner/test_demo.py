@@ -144,3 +144,5 @@ def test_demo_discussion_corpus_reads_like_the_sector_not_placeholder_text():
     text = json.dumps(corpus).lower()
     assert "lorem" not in text and "ipsum" not in text
     assert set(corpus["streams"]) == {stream["slug"] for stream in load_corpus()["streams"]}
+    for words in corpus["streams"].values():  # answers[i] answers questions[i]
+        assert len(words["questions"]) == len(words["answers"])

@@ -339,3 +339,18 @@ def test_moderators_find_reported_posts_in_the_admin_and_others_cannot(client, p
     editor.groups.add(Group.objects.get(name="Editors"))
     client.force_login(editor)
     assert "Buy cheap" not in client.get("/admin/reported/", follow=True).content.decode()
+
+
+def test_the_reported_posts_list_costs_the_same_queries_however_many_reports(
+    client, priya, session, moderator, conference
+):
+    def report_some(n):
+        for i in range(n):
+            post = post_contribution(author=priya, session=session, body=f"Reported {n} {i}")
+            Report.objects.create(contribution=post, reporter=registered(conference), reason="Off topic")
+
+    report_some(1)
+    client.force_login(moderator)
+    few = queries_for(client, "/admin/reported/")
+    report_some(12)
+    assert queries_for(client, "/admin/reported/") == few
