@@ -86,7 +86,10 @@ def own_connection(request, connection_id: int) -> tuple[Delegate, Connection]:
 def respond(request, connection_id: int):
     """Accept or decline a request; a declined requester is not told, only not connected."""
     viewer, connection = own_connection(request, connection_id)
-    accept = request.POST.get("action") == "accept"
+    action = request.POST.get("action")
+    if action not in {"accept", "decline"}:
+        return refused(request, DiscussionRefused("Choose Accept or Decline.", status=400))
+    accept = action == "accept"
     try:
         respond_to_connection(connection=connection, responder=viewer, accept=accept)
     except DiscussionRefused as refusal:

@@ -164,3 +164,12 @@ def test_the_connections_page_costs_the_same_queries_however_many_connections(cl
             respond_to_connection(connection=connection, responder=ana, accept=True)
         request_connection(requester=ana, recipient=person(conference, f"Asked {n}"))
     assert queries_for(client, "/my/connections/") == few
+
+
+def test_answering_a_request_with_neither_accept_nor_decline_is_a_400_and_changes_nothing(client, ana, ben):
+    connection = request_connection(requester=ana, recipient=ben)
+    client.force_login(ben.user)
+    response = client.post(f"/my/connections/{connection.pk}/respond/", {"action": "maybe"})
+    assert response.status_code == 400
+    assert "Choose Accept or Decline." in text(response)
+    assert Connection.objects.get().status == ConnectionStatus.PENDING

@@ -181,6 +181,22 @@ def test_download_my_data_holds_profile_bookings_and_agenda(client, delegate, co
     assert [a["session"] for a in data["agenda"]] == ["Digital inclusion"]
 
 
+def test_download_my_data_holds_my_contributions_and_connections(client, delegate, conference):
+    from planner.services.connections import request_connection
+    from planner.services.discussion import post_contribution
+
+    session = make_session(conference, title="Digital inclusion")
+    register_online(delegate=delegate, conference=conference)
+    post_contribution(author=delegate, session=session, body="Our libraries lend **tablets**.")
+    friend = DelegateFactory(name="Sam Friend", visibility=Visibility.EVERYONE)
+    request_connection(requester=delegate, recipient=friend)
+    data = json.loads(client.get("/account/my-data.json").content)
+    assert [(c["session"], c["text"]) for c in data["contributions"]] == [
+        ("Digital inclusion", "Our libraries lend **tablets**.")
+    ]
+    assert [(c["with"], c["status"]) for c in data["connections"]] == [("Sam Friend", "pending")]
+
+
 def test_deleting_my_account_frees_my_place_for_the_next_person_and_erases_me(client, delegate, conference):
     meetup = make_meetup(conference, capacity=1)
     book_meetup(delegate=delegate, event=meetup)
