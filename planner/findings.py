@@ -14,7 +14,7 @@ from django.utils import timezone
 from . import timefmt
 from .discussion import ActivityTable, conference_activity, contribution_path, label_authors, shown
 from .markup import plain_text
-from .models import ConferencePage, Contribution
+from .models import ConferencePage, Contribution, SessionPage
 
 UNTHEMED = "Other findings"
 
@@ -65,8 +65,12 @@ class FindingsReport:
 def findings_report(conference: ConferencePage, *, base_url: str = "") -> FindingsReport:
     """Gather ``conference``'s findings and numbers; a fixed number of queries."""
     tz = conference.zone
+    # Findings are few: read them all through their own index, then keep this conference's
+    # (joining from the conference first makes SQLite walk every contribution of every session).
+    sessions = set(SessionPage.objects.filter(stream__conference=conference).values_list("pk", flat=True))
+    candidates = shown(Contribution.objects.filter(finding_at__isnull=False)).values_list("pk", "session_id")
     findings = list(
-        shown(Contribution.objects.filter(session__stream__conference=conference, finding_at__isnull=False))
+        Contribution.objects.filter(pk__in=[pk for pk, session_id in candidates if session_id in sessions])
         .select_related("author", "session__stream")
         .prefetch_related("themes")
         .order_by("session__stream__sort_order", "session__stream__name", "-reply_count", "created_at")

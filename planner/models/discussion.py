@@ -91,7 +91,15 @@ class Contribution(models.Model):
             ),
             models.Index(fields=["parent", "id"], name="contribution_replies"),
             models.Index(fields=["author", "created_at"], name="contribution_by_author"),
-            models.Index(fields=["session", "finding_at"], name="contribution_findings"),
+            models.Index(
+                fields=["finding_at"], condition=models.Q(finding_at__isnull=False), name="contribution_findings"
+            ),
+            # Counting what each session shows (the timetable, the findings) reads only this index.
+            models.Index(
+                fields=["session", "created_at"],
+                condition=models.Q(deleted_at__isnull=True, hidden_at__isnull=True),
+                name="contribution_shown",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~models.Q(parent=models.F("id")), name="contribution_not_own_parent"),
