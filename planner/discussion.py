@@ -56,9 +56,7 @@ def shown(queryset: QuerySet[Contribution]) -> QuerySet[Contribution]:
 def label_authors(contributions: list[Contribution], viewer: Delegate | None) -> None:
     """Set ``author_label`` and ``author_shown`` on each contribution, in one query."""
     author_ids = {c.author_id for c in contributions if c.author_id}
-    seen = (
-        set(visible_delegates(viewer).filter(pk__in=author_ids).values_list("pk", flat=True)) if author_ids else set()
-    )
+    seen = set(visible_delegates(viewer, among=author_ids).values_list("pk", flat=True)) if author_ids else set()
     for contribution in contributions:
         contribution.author_shown = contribution.author_id in seen
         if contribution.author_id is None:
@@ -283,7 +281,7 @@ def people_you_discussed_with(viewer: Delegate, *, limit: int = 10) -> list[Sugg
     ):
         excluded_ids |= {blocker, blocked}
     candidates = {
-        d.pk: d for d in visible_delegates(viewer).filter(pk__in=set(talk) - excluded_ids).select_related("home_place")
+        d.pk: d for d in visible_delegates(viewer, among=set(talk) - excluded_ids).select_related("home_place")
     }
     suggestions = []
     for pk, counts in talk.items():

@@ -133,7 +133,7 @@ def send_digest(*, delegate) -> int:
         if not waiting or not delegate.user.is_active:
             return 0
         seen = set(
-            visible_delegates(delegate).filter(pk__in={n.actor_id for n in waiting}).values_list("pk", flat=True)
+            visible_delegates(delegate, among={n.actor_id for n in waiting if n.actor_id}).values_list("pk", flat=True)
         )
         items = [
             {

@@ -27,24 +27,32 @@ def viewer_delegate(user) -> Delegate | None:
     return Delegate.objects.filter(user=user).first()
 
 
-def visible_delegates(viewer: Delegate | None) -> QuerySet[Delegate]:
+def visible_delegates(viewer: Delegate | None, *, among=None) -> QuerySet[Delegate]:
     """Delegates ``viewer`` may see: those visible to everyone; plus, for a delegate, those
     visible to their conference who share a conference with the viewer; themself; and
-    whoever chose to reveal themselves to the viewer by connecting or asking to."""
+    whoever chose to reveal themselves to the viewer by connecting or asking to.
+
+    ``among`` (delegate ids) narrows the answer to those people, inside the subqueries too,
+    so checking the authors on one page never reads every registration."""
+    people = Delegate.objects.all() if among is None else Delegate.objects.filter(pk__in=among)
     rule = Q(visibility=Visibility.EVERYONE)
     if viewer is not None:
         viewer_conferences = Registration.objects.filter(delegate=viewer).values("conference_id")
-        fellow_delegates = Registration.objects.filter(conference_id__in=viewer_conferences).values("delegate_id")
+        fellows = Registration.objects.filter(conference_id__in=viewer_conferences)
         revealed = Connection.objects.filter(
             Q(recipient=viewer) | Q(requester=viewer, status=ConnectionStatus.ACCEPTED)
         ).exclude(status=ConnectionStatus.DECLINED)
+        asked_me, accepted_me = revealed.filter(recipient=viewer), revealed.filter(requester=viewer)
+        if among is not None:
+            fellows = fellows.filter(delegate_id__in=among)
+            asked_me, accepted_me = asked_me.filter(requester_id__in=among), accepted_me.filter(recipient_id__in=among)
         rule |= (
-            Q(visibility=Visibility.CONFERENCE, pk__in=fellow_delegates)
+            Q(visibility=Visibility.CONFERENCE, pk__in=fellows.values("delegate_id"))
             | Q(pk=viewer.pk)
-            | Q(pk__in=revealed.filter(recipient=viewer).values("requester_id"))
-            | Q(pk__in=revealed.filter(requester=viewer).values("recipient_id"))
+            | Q(pk__in=asked_me.values("requester_id"))
+            | Q(pk__in=accepted_me.values("recipient_id"))
         )
-    return Delegate.objects.filter(rule)
+    return people.filter(rule)
 
 
 def directory(viewer: Delegate | None, *, query: str = "", interest: int | None = None) -> QuerySet[Delegate]:

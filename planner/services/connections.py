@@ -21,7 +21,7 @@ def request_connection(*, requester: Delegate, recipient: Delegate, via: Contrib
     request; asking again changes nothing."""
     if requester.pk == recipient.pk:
         raise DiscussionRefused("You cannot connect with yourself.", status=400)
-    if not visible_delegates(requester).filter(pk=recipient.pk).exists():
+    if not visible_delegates(requester, among=[recipient.pk]).exists():
         raise DiscussionRefused("That delegate is not taking requests from you.", status=404)
     if Block.objects.filter(Q(blocker=recipient, blocked=requester) | Q(blocker=requester, blocked=recipient)).exists():
         raise DiscussionRefused("You cannot connect with this delegate.")

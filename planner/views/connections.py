@@ -50,7 +50,7 @@ def overview(request):
 def connect(request, delegate_id: int):
     """Ask a delegate the viewer can see to connect."""
     viewer = require_delegate(request)
-    other = get_object_or_404(visible_delegates(viewer), pk=delegate_id)
+    other = get_object_or_404(visible_delegates(viewer, among=[delegate_id]), pk=delegate_id)
     via_id = parse_id(request.POST.get("via"))
     via = Contribution.objects.filter(pk=via_id).first() if via_id else None
     limited = take("connect", viewer.pk, CONNECTION_REQUEST_LIMITS)
@@ -115,7 +115,7 @@ def withdraw(request, connection_id: int):
 def block(request, delegate_id: int):
     """Block a delegate: no requests from them, no replies from them in your threads."""
     viewer = require_delegate(request)
-    other = get_object_or_404(visible_delegates(viewer), pk=delegate_id)
+    other = get_object_or_404(visible_delegates(viewer, among=[delegate_id]), pk=delegate_id)
     try:
         block_delegate(blocker=viewer, blocked=other)
     except DiscussionRefused as refusal:
