@@ -2,6 +2,7 @@
 and promote or cancel one booking with a reason (through the booking service)."""
 
 import datetime
+import hashlib
 
 import django_filters
 from django import forms
@@ -289,7 +290,9 @@ def geography(request):
     towns = delegate_towns()
     sites = meetup_sites()
     placed = sum(t.delegates for t in towns)
-    key = f"relay:geography:{placed}:{len(towns)}:{[s.key for s in sites]}:{k}"
+    # Keys must be safe for every cache backend: the inputs are hashed, not spelled out.
+    inputs = f"{placed}:{len(towns)}:{[s.key for s in sites]}:{k}"
+    key = f"relay:geography:{hashlib.sha256(inputs.encode()).hexdigest()[:32]}"
     suggestion = cache.get(key)
     if suggestion is None:
         suggestion = geo.suggest_sites(towns, k)

@@ -125,7 +125,7 @@ def send_digest(*, delegate) -> int:
 
     with transaction.atomic():
         waiting = list(
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .filter(recipient=delegate, emailed_at=None)
             .select_related("actor", "contribution__session", "contribution__author")
             .order_by("created_at", "id")[:100]

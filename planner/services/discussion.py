@@ -66,7 +66,11 @@ def post_contribution(
     thread = None
     if parent is not None:
         # Lock the thread so a concurrent lock, delete or reply count sees one order of events.
-        thread = Contribution.objects.select_for_update().select_related("author").get(pk=parent.parent_id or parent.pk)
+        thread = (
+            Contribution.objects.select_for_update(of=("self",))
+            .select_related("author")
+            .get(pk=parent.parent_id or parent.pk)
+        )
         if thread.session_id != session.pk:
             raise DiscussionRefused("That contribution belongs to another session.", status=400)
         if thread.is_locked:
