@@ -39,8 +39,11 @@ def request_connection(*, requester: Delegate, recipient: Delegate, via: Contrib
         with transaction.atomic():
             connection = Connection.objects.create(requester=requester, recipient=recipient, via=via)
             notify(recipient=recipient, actor=requester, kind=NotificationKind.CONNECTION_REQUEST)
-    except IntegrityError:  # the other asked at the same moment: one request stands
-        return connection_between(requester, recipient)
+    except IntegrityError:  # the other asked at the same moment: both want it, so they are connected
+        existing = connection_between(requester, recipient)
+        if existing.status == ConnectionStatus.PENDING and existing.recipient_id == requester.pk:
+            return respond_to_connection(connection=existing, responder=requester, accept=True)
+        return existing
     return connection
 
 
