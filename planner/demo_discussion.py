@@ -76,14 +76,25 @@ def load_demo_discussion(*, conference: ConferencePage, seed: int = 1, scale: in
         return text.replace("{place}", rng.choice(places) if places else "our area")
 
     n_threads = int((target - have) * THREAD_SHARE)
-    weights = [session.popularity + 1 for session in sessions]
+    # The sessions the meetups continue are the busiest, and their meetups' delegates write
+    # much of what is said there: that is the context each meetup carries forward.
+    coming_to = meetup_people_by_session(conference)
+    weights = [(session.popularity + 1) * (4 if session.pk in coming_to else 1) for session in sessions]
+
+    def author_for(session_id: int) -> int:
+        local = coming_to.get(session_id)
+        return rng.choice(local) if local and rng.random() < 0.6 else rng.choice(people)
+
+    asked_in: dict[int, set[str]] = defaultdict(set)
     threads, asked = [], {}  # asked: thread's position -> which question (answers[i] answers questions[i])
     for _ in range(n_threads):
         session = rng.choices(sessions, weights=weights)[0]
         stream_words = words(session.stream.slug)
         is_question = rng.random() < QUESTION_SHARE
         if is_question:
-            body = rng.choice(stream_words["questions"])
+            fresh = [q for q in stream_words["questions"] if q not in asked_in[session.pk]] or stream_words["questions"]
+            body = rng.choice(fresh)  # a question is asked once per session
+            asked_in[session.pk].add(body)
             asked[len(threads)] = stream_words["questions"].index(body)
         else:
             opening, practice = fill(rng.choice(corpus["openings"])), rng.choice(stream_words["practices"])
@@ -92,7 +103,7 @@ def load_demo_discussion(*, conference: ConferencePage, seed: int = 1, scale: in
         threads.append(
             Contribution(
                 session=session,
-                author_id=rng.choice(people),
+                author_id=author_for(session.pk),
                 body=body,
                 body_html=render_markdown(body),
                 is_question=is_question,
@@ -120,7 +131,8 @@ def load_demo_discussion(*, conference: ConferencePage, seed: int = 1, scale: in
             line = rng.choice(fresh)  # nobody repeats a reply in one thread
         said[thread.pk].add(line)
         body = fill(line)
-        author = rng.choice(regulars) if rng.random() < 0.6 else rng.choice(people)
+        author = author_for(thread.session_id) if thread.session_id in coming_to and rng.random() < 0.7 else None
+        author = author or (rng.choice(regulars) if rng.random() < 0.6 else rng.choice(people))
         if author == thread.author_id:
             author = rng.choice(people)
         written = thread.last_activity_at + timedelta(minutes=rng.randint(3, 120))
@@ -164,7 +176,59 @@ def load_demo_discussion(*, conference: ConferencePage, seed: int = 1, scale: in
         batch_size=BATCH,
     )
     connections = connect_demo_people(threads, replies, people, rng=rng, target=CONNECTIONS_PER_SCALE * scale)
-    return {"contribution": len(threads) + len(replies), "finding": len(findings), "connection": connections}
+    outcomes = post_demo_outcomes(conference, corpus["meetup_outcomes"], rng=rng)
+    return {
+        "contribution": len(threads) + len(replies),
+        "finding": len(findings),
+        "connection": connections,
+        "meetup outcome": outcomes,
+    }
+
+
+def post_demo_outcomes(conference: ConferencePage, lines: list[str], *, rng: random.Random) -> int:
+    """The first two meetups have happened in the demo's story: their facilitators posted an
+    outcome back into two of the threads each meetup continued."""
+    from .carry_forward import continued_sessions
+    from .models import RegionalEventPage
+
+    rows = []
+    for meetup in RegionalEventPage.objects.live().child_of(conference).order_by("start")[:2]:
+        for session in continued_sessions(meetup)[:2]:
+            line = lines[len(rows) % len(lines)]
+            written = meetup.end + timedelta(hours=2 + len(rows))
+            rows.append(
+                Contribution(
+                    session=session,
+                    from_meetup=meetup,
+                    body=line,
+                    body_html=render_markdown(line),
+                    created_at=written,
+                    last_activity_at=written,
+                )
+            )
+    Contribution.objects.bulk_create(rows)
+    return len(rows)
+
+
+def meetup_people_by_session(conference: ConferencePage) -> dict[int, list[int]]:
+    """For each session a meetup continues, the delegates booked at those meetups."""
+    from .models import AgendaItem, Booking
+
+    meetups_of: dict[int, set[int]] = defaultdict(set)
+    for session_id, meetup_id in AgendaItem.continues.through.objects.filter(
+        agendaitem__page__path__startswith=conference.path
+    ).values_list("sessionpage_id", "agendaitem__page_id"):
+        meetups_of[session_id].add(meetup_id)
+    booked: dict[int, list[int]] = defaultdict(list)
+    for meetup_id, delegate_id in Booking.objects.filter(
+        event_id__in={m for ms in meetups_of.values() for m in ms}, status__in=["confirmed", "waitlisted"]
+    ).values_list("event_id", "delegate_id"):
+        booked[meetup_id].append(delegate_id)
+    return {
+        session_id: sorted({d for m in meetups for d in booked[m]})
+        for session_id, meetups in meetups_of.items()
+        if any(booked[m] for m in meetups)
+    }
 
 
 def connect_demo_people(threads, replies, people, *, rng: random.Random, target: int) -> int:

@@ -58,8 +58,10 @@ def label_authors(contributions: list[Contribution], viewer: Delegate | None) ->
     author_ids = {c.author_id for c in contributions if c.author_id}
     seen = set(visible_delegates(viewer, among=author_ids).values_list("pk", flat=True)) if author_ids else set()
     for contribution in contributions:
-        contribution.author_shown = contribution.author_id in seen
-        if contribution.author_id is None:
+        contribution.author_shown = contribution.author_id in seen and not contribution.from_meetup_id
+        if contribution.from_meetup_id:  # a facilitator speaking for the room, not for themself
+            contribution.author_label = f"From the {contribution.from_meetup.venue.town} meetup"
+        elif contribution.author_id is None:
             contribution.author_label = ERASED_NAME
         elif contribution.author_shown:
             contribution.author_label = contribution.author.name
@@ -68,7 +70,7 @@ def label_authors(contributions: list[Contribution], viewer: Delegate | None) ->
 
 
 def _with_related(queryset: QuerySet[Contribution]) -> QuerySet[Contribution]:
-    return queryset.select_related("author").prefetch_related("themes")
+    return queryset.select_related("author", "from_meetup__venue").prefetch_related("themes")
 
 
 @dataclass

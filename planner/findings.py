@@ -71,7 +71,7 @@ def findings_report(conference: ConferencePage, *, base_url: str = "") -> Findin
     candidates = shown(Contribution.objects.filter(finding_at__isnull=False)).values_list("pk", "session_id")
     findings = list(
         Contribution.objects.filter(pk__in=[pk for pk, session_id in candidates if session_id in sessions])
-        .select_related("author", "session__stream")
+        .select_related("author", "session__stream", "from_meetup__venue")
         .prefetch_related("themes")
         .order_by("session__stream__sort_order", "session__stream__name", "-reply_count", "created_at")
     )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("discussion/<id:contribution_id>/accept/", discussion.accept, name="accept"),
     path("discussion/<id:contribution_id>/report/", discussion.report, name="report"),
     path("discussion/<id:contribution_id>/moderate/", discussion.moderate, name="moderate"),
+    path("meetups/<id:event_id>/outcome/", discussion.outcome, name="outcome"),
     path("my/connections/", connections.overview, name="connections"),
     path("delegates/<id:delegate_id>/connect/", connections.connect, name="connect"),
     path("my/connections/<id:connection_id>/respond/", connections.respond, name="respond"),

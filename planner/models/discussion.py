@@ -12,7 +12,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
 from .people import Delegate
-from .programme import ConferencePage, SessionPage
+from .programme import ConferencePage, RegionalEventPage, SessionPage
 
 BODY_MAX_LENGTH = 5000
 
@@ -78,10 +78,21 @@ class Contribution(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     themes = models.ManyToManyField(Theme, blank=True, related_name="contributions")
+    from_meetup = models.ForeignKey(
+        RegionalEventPage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="outcomes",
+        help_text="An outcome a facilitator brought back from this meetup's table.",
+    )
 
     class Meta:
         ordering = ["id"]
-        permissions = [("moderate_contribution", "Can moderate discussions")]
+        permissions = [
+            ("moderate_contribution", "Can moderate discussions"),
+            ("post_outcome", "Can post meetup outcomes back to the online threads"),
+        ]
         indexes = [
             # A session's threads, pinned first then newest activity: the discussion's first page.
             models.Index(
@@ -224,3 +235,26 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.get_kind_display()}"
+
+
+class MeetupTables(models.Model):
+    """A meetup's discussion tables once a planner locks them (adjusted or not). Until then
+    the tables are suggested afresh from the bookings each time they are shown."""
+
+    event = models.OneToOneField(RegionalEventPage, on_delete=models.CASCADE, related_name="tables")
+    table_size = models.PositiveSmallIntegerField(default=6)
+    plan = models.JSONField(default=list, help_text="[{number, label, reason, members: [delegate ids]}]")
+    locked_at = models.DateTimeField(null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "meetup tables"
+
+    def __str__(self) -> str:
+        return f"Tables for {self.event}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None

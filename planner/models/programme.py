@@ -384,7 +384,31 @@ class RegionalEventPage(Page):
             venue_zone=self.zone,
             agenda=queries.meetup_agenda(self),
         )
+        if self.pk:
+            context.update(self.carry_forward_context(request, viewer))
         return context
+
+    def carry_forward_context(self, request, viewer) -> dict:
+        """What the meetup carries from the online conference, for this viewer."""
+        from .. import carry_forward
+
+        sessions = carry_forward.continued_sessions(self)
+        booked = carry_forward.attendee_ids(self)
+        tables, saved = carry_forward.cached_tables(self, booked=booked)
+        coming = carry_forward.whos_coming(self, viewer=viewer, booked=booked)
+        shown_ids = {attendee.delegate.pk for attendee in coming.shown}
+        names = {attendee.delegate.pk: attendee.delegate.name for attendee in coming.shown}
+        return {
+            "left_off": carry_forward.left_off(self, viewer=viewer, sessions=sessions),
+            "coming": coming,
+            "coming_shown": coming.shown[: carry_forward.COMING_SHOWN],
+            "coming_more": max(len(coming.shown) - carry_forward.COMING_SHOWN, 0),
+            "people_to_meet": carry_forward.people_to_meet(self, viewer=viewer, booked=booked) if viewer else [],
+            "tables": carry_forward.tables_for_viewer(tables, names=names, shown_ids=shown_ids, viewer=viewer),
+            "tables_locked": bool(saved and saved.is_locked),
+            "can_post_outcome": request.user.has_perm("planner.post_outcome") and bool(sessions),
+            "continued": sessions,
+        }
 
 
 class AgendaItem(Orderable, ClusterableModel):

@@ -228,3 +228,29 @@ def add_theme(*, conference, name: str, description: str = "") -> Theme:
         conference=conference, name=name.strip(), defaults={"description": description}
     )
     return theme
+
+
+OUTCOME_PERMISSION = "planner.post_outcome"
+
+
+@transaction.atomic
+def post_meetup_outcome(*, event, session: SessionPage, body: str, by) -> Contribution:
+    """A facilitator brings a table's conclusion back into the online thread it continued:
+    a new thread on ``session``, shown as "From the <town> meetup"."""
+    from ..carry_forward import continued_sessions
+
+    if not by.has_perm(OUTCOME_PERMISSION):
+        raise DiscussionRefused("Only facilitators can post meetup outcomes.")
+    if session.pk not in {s.pk for s in continued_sessions(event)}:
+        raise DiscussionRefused("This meetup does not continue that session.", status=400)
+    text = validate_body(body)
+    now = timezone.now()
+    return Contribution.objects.create(
+        session=session,
+        author=Delegate.objects.filter(user=by).first(),
+        from_meetup=event,
+        body=text,
+        body_html=render_markdown(text),
+        created_at=now,
+        last_activity_at=now,
+    )

@@ -5,6 +5,7 @@ that says why with a 4xx status; posting too fast is a 429 with Retry-After."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -116,7 +117,9 @@ def post(request, session_id: int):
 def thread(request, contribution_id: int):
     """One thread whole: the opening contribution and every reply, a page at a time."""
     opening = get_object_or_404(
-        Contribution.objects.select_related("author", "session", "session__stream").prefetch_related("themes"),
+        Contribution.objects.select_related(
+            "author", "session", "session__stream", "from_meetup__venue"
+        ).prefetch_related("themes"),
         pk=contribution_id,
     )
     if opening.parent_id:
@@ -247,3 +250,26 @@ MODERATION_DONE = {
     "unfinding": "No longer a finding.",
     "themes": "Themes saved.",
 }
+
+
+@login_required
+@require_POST
+def outcome(request, event_id: int):
+    """A facilitator posts what a meetup table concluded back into the online thread."""
+    from ..models import RegionalEventPage
+    from ..services.discussion import post_meetup_outcome
+
+    event = get_object_or_404(RegionalEventPage.objects.live().select_related("venue"), pk=event_id)
+    session = SessionPage.objects.live().filter(pk=parse_id(request.POST.get("session"))).first()
+    if session is None:
+        return refused(request, DiscussionRefused("Choose one of the sessions this meetup continues.", status=400))
+    try:
+        contribution = post_meetup_outcome(
+            event=event, session=session, body=request.POST.get("body", ""), by=request.user
+        )
+    except DiscussionRefused as refusal:
+        return refused(request, refusal, session=session)
+    except ValidationError as error:
+        return refused(request, DiscussionRefused(error.messages[0], status=400), session=session)
+    messages.success(request, f"Posted to “{session.title}” as from the {event.venue.town} meetup.")
+    return redirect(reads.contribution_path(contribution))
