@@ -325,3 +325,82 @@ def geography(request):
         "page_title": "Delegate geography",
     }
     return TemplateResponse(request, "planner/admin/geography.html", context)
+
+
+def can_view_bookings(user) -> bool:
+    return user.is_active and user.has_perm("planner.view_booking")
+
+
+@user_passes_test(can_view_bookings, login_url="wagtailadmin_login")
+def meetup_dashboard(request, event_id: int):
+    """One meetup at a glance for its planner: who is booked and waiting, their towns, the
+    threads they were active in, open questions and findings in the sessions it continues,
+    which sessions its people care about most, and the discussion tables (lock, adjust)."""
+    from . import carry_forward as cf
+    from .services.carry_forward import TablesRefused, lock_tables, move_to_table, unlock_tables
+
+    event = get_object_or_404(RegionalEventPage.objects.select_related("venue"), pk=event_id)
+    can_change = request.user.has_perm("planner.change_booking")
+    if request.method == "POST":
+        if not can_change:
+            messages.error(request, "Only planners who can change bookings can change the tables.")
+            return redirect("planner_meetup_dashboard", event_id=event.pk)
+        action, size = request.POST.get("action"), parse_id(request.POST.get("size")) or 6
+        try:
+            if action == "lock":
+                lock_tables(event=event, size=size, by=request.user)
+                messages.success(request, "Tables locked: new bookings no longer reshuffle them.")
+            elif action == "unlock":
+                unlock_tables(event=event, size=size)
+                messages.success(request, "Tables unlocked: they follow the bookings again.")
+            elif action == "move":
+                delegate_id, table = parse_id(request.POST.get("delegate")), parse_id(request.POST.get("table"))
+                move_to_table(event=event, delegate_id=delegate_id or 0, table_number=table or 0)
+                messages.success(request, f"Moved to table {table}.")
+            else:
+                messages.error(request, "Choose lock, unlock or move.")
+        except TablesRefused as refusal:
+            messages.error(request, str(refusal))
+        return redirect("planner_meetup_dashboard", event_id=event.pk)
+
+    bookings = list(
+        Booking.objects.filter(event=event, status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITLISTED])
+        .select_related("delegate__home_place")
+        .order_by("status", "id")
+    )
+    people = [b.delegate_id for b in bookings]
+    confirmed = [b.delegate_id for b in bookings if b.status == BookingStatus.CONFIRMED]
+    sessions = cf.continued_sessions(event)
+    activity = cf.threads_of(people, session_ids=[s.pk for s in sessions] or None)
+    for booking in bookings:
+        booking.thread_count = len(activity.get(booking.delegate_id, ()))
+    thread_people: dict[int, int] = {}
+    for threads in activity.values():
+        for thread in threads:
+            thread_people[thread] = thread_people.get(thread, 0) + 1
+    busiest = sorted(thread_people, key=lambda t: (-thread_people[t], t))[:10]
+    threads = {c.pk: c for c in Contribution.objects.filter(pk__in=busiest).select_related("session", "author")}
+    size = parse_id(request.GET.get("size"))
+    tables, saved = cf.meetup_tables(event, size=size, booked=confirmed)
+    names = {b.delegate_id: b.delegate.name for b in bookings}
+    seated = {pk for t in tables for pk in t.members}
+    towns: dict[str, int] = {}
+    for booking in bookings:
+        towns[booking.delegate.town or "Unknown"] = towns.get(booking.delegate.town or "Unknown", 0) + 1
+    context = {
+        "event": event,
+        "bookings": bookings,
+        "confirmed_count": len(confirmed),
+        "waiting_count": len(bookings) - len(confirmed),
+        "towns": sorted(towns.items(), key=lambda pair: (-pair[1], pair[0]))[:12],
+        "busiest": [(threads[t], thread_people[t]) for t in busiest if t in threads],
+        "digests": cf.left_off(event, viewer=None, sessions=sessions),
+        "suggestions": cf.session_suggestions(event, booked=people),
+        "tables": [(t, [names.get(pk, "?") for pk in t.members]) for t in tables],
+        "saved": saved,
+        "size": size or (saved.table_size if saved else 6),
+        "unseated": [(pk, names[pk]) for pk in confirmed if pk not in seated],
+        "can_change": can_change,
+        "page_title": f"Dashboard: {event.title}",
+    }
+    return TemplateResponse(request, "planner/admin/meetup_dashboard.html", context)

@@ -326,10 +326,13 @@ def meetup_tables(
 ) -> tuple[list[Table], MeetupTables | None]:
     """The locked plan if a planner locked one, else tables suggested from today's bookings."""
     saved = MeetupTables.objects.filter(event=event).first()
-    if saved is not None and saved.is_locked:
-        return [Table(t["number"], t["label"], t["reason"], list(t["members"])) for t in saved.plan], saved
-    size = size or (saved.table_size if saved else 6)
     booked = attendee_ids(event) if booked is None else booked
+    if saved is not None and saved.is_locked:
+        coming = set(booked)  # people who cancelled since the lock leave their table
+        return [
+            Table(t["number"], t["label"], t["reason"], [pk for pk in t["members"] if pk in coming]) for t in saved.plan
+        ], saved
+    size = size or (saved.table_size if saved else 6)
     sessions = [s.pk for s in continued_sessions(event)]
     threads = threads_of(booked, session_ids=sessions or None)
     thread_ids = {t for ts in threads.values() for t in ts}

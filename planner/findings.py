@@ -48,6 +48,15 @@ class StreamFindings:
 
 
 @dataclass
+class RegionOutcomes:
+    """What one meetup brought back into the online threads."""
+
+    meetup: str
+    town: str
+    items: list[FindingItem] = field(default_factory=list)
+
+
+@dataclass
 class FindingsReport:
     conference: str
     dates: str
@@ -56,6 +65,7 @@ class FindingsReport:
     time_zone: str
     activity: ActivityTable
     streams: list[StreamFindings]
+    regions: list[RegionOutcomes] = field(default_factory=list)
 
     @property
     def finding_count(self) -> int:
@@ -100,7 +110,28 @@ def findings_report(conference: ConferencePage, *, base_url: str = "") -> Findin
         group.items.append(item)
     for stream in by_stream.values():
         stream.groups.sort(key=lambda g: (g.name == UNTHEMED, g.name))
+    regions: dict[int, RegionOutcomes] = {}
+    outcomes = shown(Contribution.objects.filter(from_meetup__isnull=False, session_id__in=sessions)).select_related(
+        "session", "from_meetup__venue"
+    )
+    for outcome in outcomes.order_by("from_meetup__start", "from_meetup_id", "created_at"):
+        region = regions.setdefault(
+            outcome.from_meetup_id, RegionOutcomes(outcome.from_meetup.title, outcome.from_meetup.venue.town)
+        )
+        region.items.append(
+            FindingItem(
+                text=plain_text(outcome.body_html),
+                html=outcome.body_html,
+                author=f"From the {region.town} meetup",
+                session_title=outcome.session.title,
+                path=contribution_path(outcome),
+                written=outcome.created_at.astimezone(tz).date(),
+                reply_count=outcome.reply_count,
+                themes=[],
+            )
+        )
     return FindingsReport(
+        regions=list(regions.values()),
         conference=conference.title,
         dates=timefmt.date_range(conference.start_date, conference.end_date),
         page_url=base_url,

@@ -136,9 +136,11 @@ def booking_admin_urls():
         ReportedContributionsView,
         geography,
         manage_booking,
+        meetup_dashboard,
     )
 
     return [
+        path("meetups/<id:event_id>/dashboard/", meetup_dashboard, name="planner_meetup_dashboard"),
         path("reported/", ReportedContributionsView.as_view(), name="planner_reported"),
         path(
             "reported/results/", ReportedContributionsView.as_view(results_only=True), name="planner_reported_results"
@@ -205,3 +207,14 @@ def geography_menu_item():
         order=700,
         permission="planner.view_registration",
     )
+
+
+@hooks.register("register_page_header_buttons")
+def meetup_dashboard_button(page, user, view_name=None, next_url=None):
+    """A "Meetup dashboard" button on each regional meetup's admin pages."""
+    from wagtail.admin.widgets import Button
+
+    if isinstance(page.specific_deferred, RegionalEventPage) and user.has_perm("planner.view_booking"):
+        yield Button(
+            "Meetup dashboard", reverse("planner_meetup_dashboard", args=[page.pk]), icon_name="group", priority=10
+        )

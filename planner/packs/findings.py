@@ -70,6 +70,21 @@ def render_findings(report) -> bytes:
                         ]
                     )
                 )
+    if report.regions:
+        story.append(Paragraph("What the regions added", s["h2"]))
+        for region in report.regions:
+            story.append(Paragraph(f"{escape(region.meetup)} ({escape(region.town)})", s["h3"]))
+            for item in region.items:
+                story.append(
+                    KeepTogether(
+                        [
+                            Paragraph(escape(item.text), s["body"]),
+                            Paragraph(
+                                f"On {escape(item.session_title)} · {item.written.day} {item.written:%B}", s["small"]
+                            ),
+                        ]
+                    )
+                )
     document.build(story, onFirstPage=_footer(report, regular), onLaterPages=_footer(report, regular))
     return buffer.getvalue()
 

@@ -1,0 +1,288 @@
+"""Carry-forward: each regional meetup starts from its online context. What the meetup page
+shows, to whom; the planner's dashboard and tables; outcomes posted back; and that a hidden
+delegate appears on nobody else's page, feed, PDF or API response."""
+
+import io
+import json
+import re
+from datetime import date
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth.models import Group
+from pypdf import PdfReader
+
+from planner import services
+from planner.carry_forward import suggest_tables
+from planner.models import Contribution, MeetupTables, Visibility
+from planner.services.agenda import register_online
+from planner.services.bookings import book_meetup
+from planner.services.connections import request_connection, respond_to_connection
+from planner.services.discussion import accept_answer, moderate_contribution, post_contribution
+from tests.factories import DelegateFactory, UserFactory, london, make_meetup, make_session
+from tests.querycount import queries_for
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    return " ".join(BeautifulSoup(response.content, "html.parser").get_text(" ").split())
+
+
+def person(conference, name, visibility=Visibility.CONFERENCE, **fields):
+    delegate = DelegateFactory(name=name, visibility=visibility, **fields)
+    register_online(delegate=delegate, conference=conference)
+    return delegate
+
+
+@pytest.fixture
+def world(conference):
+    """A meetup continuing one session (of two) with a finding, an open question, an
+    answered one and a busy thread; three booked delegates, one of them hidden."""
+    continued = make_session(conference, title="Hospital discharge")
+    other = make_session(conference, title="Town deals", start=london(conference.start_date, 11))
+    meetup = make_meetup(
+        conference,
+        title="North West meetup",
+        agenda=[
+            services.AgendaItemPlan(
+                title="Discharge round table",
+                start_time=london(date(2027, 4, 14), 10, 30).time(),
+                end_time=london(date(2027, 4, 14), 12).time(),
+                continues=[continued],
+            )
+        ],
+    )
+    asha = person(conference, "Asha Patel", Visibility.EVERYONE, organisation="Salford City Council")
+    tom = person(conference, "Tom Okafor")
+    hidden = person(conference, "Hidden Hannah", Visibility.HIDDEN)
+    for delegate in (asha, tom, hidden):
+        book_meetup(delegate=delegate, event=meetup)
+    moderator = UserFactory(is_superuser=True)
+    busy = post_contribution(author=asha, session=continued, body="Trusted assessors cut our delays by a third.")
+    for author in (tom, hidden):
+        post_contribution(author=author, session=continued, body="We saw the same.", parent=busy)
+    moderate_contribution(contribution=busy, moderator=moderator, action="finding")
+    open_question = post_contribution(
+        author=hidden, session=continued, body="Who funds step-down flats?", is_question=True
+    )
+    answered = post_contribution(author=tom, session=continued, body="Does weekend discharge work?", is_question=True)
+    answer = post_contribution(author=asha, session=continued, body="Yes, with therapists on rota.", parent=answered)
+    accept_answer(question=answered, answer=answer, by=tom)
+    post_contribution(author=asha, session=other, body="Not carried to this meetup.")
+    return {
+        "meetup": meetup,
+        "continued": continued,
+        "asha": asha,
+        "tom": tom,
+        "hidden": hidden,
+        "busy": busy,
+        "open_question": open_question,
+        "conference": conference,
+    }
+
+
+def test_the_meetup_page_says_where_the_online_conference_left_off(client, world):
+    page = BeautifulSoup(client.get(world["meetup"].url).content, "html.parser")
+    digest = page.select_one(".digest")
+    words = " ".join(digest.get_text(" ").split())
+    assert "Hospital discharge" in digest.h3.get_text()
+    assert "6 contributions from 3 delegates · 1 open question · 1 finding so far" in words
+    assert "Trusted assessors cut our delays by a third." in words  # the finding and the most replied
+    still_open = digest.find("h4", string="Questions still open").find_next("ul").get_text(" ")
+    assert "Who funds step-down flats?" in still_open
+    assert "Does weekend discharge work?" not in still_open  # answered, so no longer open
+    assert "Not carried to this meetup." not in page.get_text()
+    links = {a["href"] for a in digest.find_all("a")}
+    assert f"/discussion/{world['busy'].pk}/" in links and f"/discussion/{world['open_question'].pk}/" in links
+
+
+def test_whos_coming_names_only_those_who_chose_to_be_seen(client, world):
+    client.logout()
+    anonymous = text(client.get(world["meetup"].url))
+    assert "3 delegates booked. 2 of them keep their profile private" in anonymous
+    assert "Asha Patel" in anonymous and "Tom Okafor" not in anonymous
+    client.force_login(world["asha"].user)
+    fellow = BeautifulSoup(client.get(world["meetup"].url).content, "html.parser")
+    coming = [li.get_text(" ", strip=True) for li in fellow.select("ul.coming li")]
+    assert any(line.startswith("Tom Okafor") for line in coming)
+    assert not any("Hannah" in line for line in coming)
+
+
+def test_a_delegate_sees_their_marks_and_people_to_meet_with_reasons(client, world):
+    asha, tom = world["asha"], world["tom"]
+    connection = request_connection(requester=tom, recipient=asha)
+    respond_to_connection(connection=connection, responder=asha, accept=True)
+    client.force_login(asha.user)
+    page = BeautifulSoup(client.get(world["meetup"].url).content, "html.parser")
+    tom_line = next(li for li in page.select("ul.coming li") if li.get_text().startswith("Tom Okafor"))
+    assert "Connected" in tom_line.get_text()
+    meet = page.select("#whos-coming ~ ul.people li, section[aria-labelledby=whos-coming] ul.people li")
+    assert [li.h4.get_text() for li in meet] == ["Tom Okafor"]
+    assert "You both wrote in 2 threads · You are connected" in meet[0].get_text(" ", strip=True)
+    client.force_login(tom.user)
+    assert "Connected" in next(
+        li.get_text()
+        for li in BeautifulSoup(client.get(world["meetup"].url).content, "html.parser").select("ul.coming li")
+        if li.get_text().startswith("Asha Patel")
+    )
+
+
+def test_marks_show_only_to_the_two_people_concerned(client, world, conference):
+    asha, tom = world["asha"], world["tom"]
+    respond_to_connection(connection=request_connection(requester=tom, recipient=asha), responder=asha, accept=True)
+    outsider = person(conference, "Olu Outsider")
+    client.force_login(outsider.user)
+    page = BeautifulSoup(client.get(world["meetup"].url).content, "html.parser")
+    assert not page.select("ul.coming .tag--answer")
+
+
+def test_tables_group_people_by_the_threads_they_share_and_say_why():
+    threads = {1: {10}, 2: {10}, 3: {10, 11}, 4: {11}, 5: {11}, 6: {11}, 7: set(), 8: set()}
+    interests = {7: {100}, 8: {100}}
+    tables = suggest_tables(
+        [1, 2, 3, 4, 5, 6, 7, 8],
+        threads,
+        interests,
+        size=3,
+        thread_names={10: "Discharge: trusted assessors", 11: "Discharge: weekend teams"},
+        stream_names={100: "Care"},
+    )
+    assert [(t.number, t.label, t.members, t.reason) for t in tables] == [
+        (1, "Discharge: weekend teams", [3, 4, 5], "All 3 wrote in this thread"),
+        (2, "Discharge: trusted assessors", [1, 2, 6], "2 of 3 wrote in this thread"),  # 6 joins the smallest
+        (3, "Care", [7, 8], "All 2 are interested in Care"),
+    ]
+    assert sorted(m for t in tables for m in t.members) == list(range(1, 9))  # everyone seated once
+    again = suggest_tables(
+        [1, 2, 3, 4, 5, 6, 7, 8], threads, interests, size=3, thread_names={}, stream_names={100: "Care"}
+    )
+    assert [t.members for t in again] == [t.members for t in tables]  # deterministic
+
+
+def test_tables_follow_bookings_until_the_planner_locks_them(client, world, planner_client, conference):
+    meetup = world["meetup"]
+    dashboard = f"/admin/meetups/{meetup.pk}/dashboard/"
+    response = planner_client.get(dashboard, {"size": 2})
+    assert re.search(r"Lock these \d+ tables of 2", text(response))
+    planner_client.post(dashboard, {"action": "lock", "size": "2"})
+    saved = MeetupTables.objects.get(event=meetup)
+    assert saved.is_locked and saved.table_size == 2
+    seated = sorted(pk for table in saved.plan for pk in table["members"])
+    assert seated == sorted([world["asha"].pk, world["tom"].pk, world["hidden"].pk])
+    newcomer = person(conference, "Nia Newcomer", Visibility.EVERYONE)
+    book_meetup(delegate=newcomer, event=meetup)
+    assert "1 booked since the lock, not seated yet: Nia Newcomer" in text(planner_client.get(dashboard))
+    planner_client.post(dashboard, {"action": "move", "delegate": newcomer.pk, "table": 1})
+    assert newcomer.pk in MeetupTables.objects.get(event=meetup).plan[0]["members"]
+    response = planner_client.post(dashboard, {"action": "move", "delegate": newcomer.pk, "table": 99}, follow=True)
+    assert "There is no table 99." in text(response)
+    planner_client.post(dashboard, {"action": "unlock", "size": "6"})
+    assert not MeetupTables.objects.get(event=meetup).is_locked
+
+
+def test_the_dashboard_is_for_planners_only(client, world):
+    editor = UserFactory(email="editor@council.gov.uk")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    response = client.get(f"/admin/meetups/{world['meetup'].pk}/dashboard/")
+    assert response.status_code == 302 and "Hidden Hannah" not in response.content.decode()
+
+
+def test_facilitators_post_outcomes_back_into_the_thread_it_continued(client, world, conference):
+    facilitator = UserFactory(email="facilitator@council.gov.uk")
+    facilitator.groups.add(Group.objects.get(name="Facilitators"))
+    client.force_login(facilitator)
+    meetup, continued = world["meetup"], world["continued"]
+    assert "Post an outcome back online" in text(client.get(meetup.url))
+    response = client.post(
+        f"/meetups/{meetup.pk}/outcome/",
+        {"session": continued.pk, "body": "Our table will pilot a **trusted assessor** in two boroughs."},
+        follow=True,
+    )
+    assert "From the Leeds meetup" in text(response)  # the factory's venue is in Leeds
+    outcome = Contribution.objects.get(from_meetup=meetup)
+    assert outcome.session == continued
+    assert "From the Leeds meetup" in text(client.get(continued.url))
+    other = make_session(conference, title="Not continued", start=london(conference.start_date, 15))
+    refused = client.post(f"/meetups/{meetup.pk}/outcome/", {"session": other.pk, "body": "x"})
+    assert refused.status_code == 400 and "does not continue that session" in text(refused)
+    client.force_login(world["asha"].user)
+    assert client.post(f"/meetups/{meetup.pk}/outcome/", {"session": continued.pk, "body": "x"}).status_code == 403
+
+
+def test_the_findings_page_says_what_each_region_added(client, world):
+    facilitator = UserFactory(is_superuser=True)
+    from planner.services.discussion import post_meetup_outcome
+
+    post_meetup_outcome(
+        event=world["meetup"], session=world["continued"], body="Pilot a trusted assessor.", by=facilitator
+    )
+    page = text(client.get(world["conference"].url + "findings/"))
+    assert "What the regions added" in page and "North West meetup" in page and "Pilot a trusted assessor." in page
+
+
+def test_a_meetup_with_no_bookings_or_continued_sessions_has_a_sensible_page(client, conference):
+    empty = make_meetup(conference, title="Quiet meetup")
+    page = text(client.get(empty.url))
+    assert "Nobody has booked yet." in page
+    assert "Where the online conference left off" not in page
+    assert "Post an outcome" not in page
+
+
+def test_a_hidden_delegate_appears_on_no_one_elses_page_feed_pdf_or_api(client, world, conference):
+    hidden = world["hidden"]
+    name = "Hidden Hannah"
+    moderator = UserFactory(is_superuser=True)
+    moderate_contribution(contribution=world["open_question"], moderator=moderator, action="finding")
+    fellow = person(conference, "Fiona Fellow")
+    for viewer in (None, fellow, world["asha"]):
+        client.logout()
+        if viewer:
+            client.force_login(viewer.user)
+        for path in [
+            world["meetup"].url,
+            world["continued"].url,
+            f"/discussion/{world['busy'].pk}/",
+            f"/discussion/{world['open_question'].pk}/",
+            conference.url,
+            conference.url + "findings/",
+            "/delegates/?q=Hannah",
+            "/search/?q=Hannah",
+            f"/api/v2/pages/{world['meetup'].pk}/",
+            "/api/v2/pages/?type=planner.RegionalEventPage&fields=*",
+            f"/calendar/event/{world['meetup'].pk}.ics",
+            f"/calendar/session/{world['continued'].pk}.ics",
+            f"/calendar/conference/{conference.pk}/schedule.json",
+        ]:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert name not in response.content.decode(), (viewer, path)
+        pdf = client.get(conference.url + "findings/pdf/").content
+        assert name not in " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    client.force_login(hidden.user)  # she sees herself
+    assert name in text(client.get(world["meetup"].url)) or name in text(client.get(world["continued"].url))
+
+
+def test_the_meetup_page_costs_the_same_queries_however_many_bookings_and_contributions(client, world, conference):
+    meetup, continued = world["meetup"], world["continued"]
+    viewer = world["asha"]
+    few_anonymous = queries_for(client, meetup.url)
+    client.force_login(viewer.user)
+    few_signed_in = queries_for(client, meetup.url)
+    for n in range(12):
+        someone = person(conference, f"Booker {n}", Visibility.EVERYONE if n % 2 else Visibility.CONFERENCE)
+        book_meetup(delegate=someone, event=meetup)
+        thread = post_contribution(author=someone, session=continued, body=f"Point {n}", is_question=n % 3 == 0)
+        post_contribution(author=viewer, session=continued, body="Agreed", parent=thread)
+    respond_to_connection(
+        connection=request_connection(requester=someone, recipient=viewer), responder=viewer, accept=True
+    )
+    assert queries_for(client, meetup.url) == few_signed_in
+    client.logout()
+    assert queries_for(client, meetup.url) == few_anonymous
+
+
+def test_the_api_and_json_never_list_who_is_coming(client, world):
+    data = json.loads(client.get(f"/api/v2/pages/{world['meetup'].pk}/").content)
+    assert "Asha Patel" not in json.dumps(data)  # even people visible to everyone: the API lists no attendees
