@@ -126,7 +126,54 @@ def main(argv=None) -> int:
     median, queries = measure_booking(meetup, args.repeat)
     print(f"{'book a place (POST)':<28}{median:>10.1f}{queries:>9}{302:>8}")
     measure_discussions(client, conference, big.conference, args.repeat)
+    measure_carry_forward(conference, args.repeat)
     return 0
+
+
+def measure_carry_forward(conference, repeat: int) -> None:
+    """The busiest meetup's page, anonymous and signed in, its planner dashboard, and the
+    table suggestion for its bookings and for 2,000 people."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+    from django.test import Client
+
+    from planner import carry_forward as cf
+    from planner.models import Booking, Contribution, RegionalEventPage
+
+    meetup = (
+        RegionalEventPage.objects.live().child_of(conference).annotate(n=Count("bookings")).order_by("-n", "pk").first()
+    )
+    booked = cf.attendee_ids(meetup)
+    anonymous = Client()
+    median, queries, status = measure(anonymous, meetup.url, repeat)
+    print(f"{f'meetup page ({len(booked)} booked), anon':<28}{median:>10.1f}{queries:>9}{status:>8}")
+    delegate = Booking.objects.filter(event=meetup, status="confirmed").order_by("pk").first().delegate
+    signed_in = Client()
+    signed_in.force_login(delegate.user)
+    median, queries, status = measure(signed_in, meetup.url, repeat)
+    print(f"{'meetup page, delegate':<28}{median:>10.1f}{queries:>9}{status:>8}")
+    planner = get_user_model().objects.filter(is_superuser=True).first() or get_user_model().objects.create_superuser(
+        "bench-planner", "bench@example.invalid", "bench-planner-password"
+    )
+    admin = Client()
+    admin.force_login(planner)
+    median, queries, status = measure(admin, f"/admin/meetups/{meetup.pk}/dashboard/", max(3, repeat // 3))
+    print(f"{'meetup dashboard (planner)':<28}{median:>10.1f}{queries:>9}{status:>8}")
+    sessions = [s.pk for s in cf.continued_sessions(meetup)]
+    writers = list(
+        Contribution.objects.filter(session_id__in=sessions, author__isnull=False)
+        .values_list("author_id", flat=True)
+        .distinct()
+        .order_by("author_id")[:2000]
+    )
+    crowd = (writers + [pk for pk in range(1, 4000) if pk not in set(writers)])[:2000]
+    for label, people in ((f"tables, {len(booked)} booked", booked), ("tables, 2,000 booked", crowd)):
+        timings = []
+        for _ in range(max(3, repeat // 3)):
+            started = time.perf_counter()
+            tables, _saved = cf.meetup_tables(meetup, size=6, booked=people)
+            timings.append((time.perf_counter() - started) * 1000)
+        print(f"{label:<28}{statistics.median(timings):>10.1f}{'':>9}{len(tables):>8}")
 
 
 def measure_discussions(client, conference, big_conference, repeat: int) -> None:
