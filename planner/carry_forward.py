@@ -69,20 +69,37 @@ class SessionDigest:
 
 
 def _top(queryset, *, order, limit: int = PER_SESSION) -> list[Contribution]:
-    """The first ``limit`` rows per session of ``queryset`` by ``order``, in one query."""
+    """The first ``limit`` rows per session of ``queryset`` by ``order``, in one query (the
+    ranking and the cut both happen in the database)."""
     ranked = queryset.annotate(rank=Window(RowNumber(), partition_by=[F("session_id")], order_by=order))
-    return [
-        row
-        for row in ranked.select_related("author", "from_meetup__venue").order_by("session_id", "rank")
-        if row.rank <= limit
-    ]
+    return list(
+        ranked.filter(rank__lte=limit).select_related("author", "from_meetup__venue").order_by("session_id", "rank")
+    )
+
+
+LEFT_OFF_CACHE_SECONDS = 120
 
 
 def left_off(event: RegionalEventPage, *, viewer: Delegate | None, sessions=None) -> list[SessionDigest]:
-    """ "Where the online conference left off": one digest per continued session."""
+    """Where the online conference left off: one digest per continued session, each author
+    named as ``viewer`` may see them. The digests are kept two minutes in the cache (ranking
+    thousands of threads on every page view would not scale); names are never cached."""
+    from django.core.cache import cache
+
     sessions = continued_sessions(event) if sessions is None else sessions
     if not sessions:
         return []
+    key = f"relay:left-off:{event.pk}:{'-'.join(str(s.pk) for s in sessions)}"
+    digests = cache.get(key)
+    if digests is None:
+        digests = collect_digests(sessions)
+        cache.set(key, digests, LEFT_OFF_CACHE_SECONDS)
+    label_authors([c for d in digests for c in (*d.findings, *d.most_replied, *d.open_questions, *d.outcomes)], viewer)
+    return digests
+
+
+def collect_digests(sessions: list[SessionPage]) -> list[SessionDigest]:
+    """Each session's numbers, findings, most-replied threads, open questions and outcomes."""
     ids = [session.pk for session in sessions]
     contributions = shown(Contribution.objects.filter(session_id__in=ids))
     digests = {session.pk: SessionDigest(session) for session in sessions}
@@ -94,7 +111,6 @@ def left_off(event: RegionalEventPage, *, viewer: Delegate | None, sessions=None
         digest = digests[row["session_id"]]
         digest.contributions, digest.contributors, digest.open_question_count = row["n"], row["people"], row["open"]
     threads = contributions.filter(parent__isnull=True)
-    picked = []
     for attribute, rows in (
         ("findings", _top(contributions.filter(finding_at__isnull=False), order=[F("reply_count").desc(), F("id")])),
         (
@@ -115,8 +131,6 @@ def left_off(event: RegionalEventPage, *, viewer: Delegate | None, sessions=None
     ):
         for row in rows:
             getattr(digests[row.session_id], attribute).append(row)
-            picked.append(row)
-    label_authors(picked, viewer)
     return list(digests.values())
 
 
@@ -386,40 +400,35 @@ def session_suggestions(
     event: RegionalEventPage, *, booked: list[int] | None = None, limit: int = 12
 ) -> list[SessionInterest]:
     """Sessions of the meetup's conference ranked by how much its booked delegates engaged
-    with them: how many wrote there, asked a question there, or starred the session."""
+    with them: how many wrote there, asked a question there, or starred the session.
+
+    Read from the booked people's own rows (their contributions and stars, through the
+    author and delegate indexes), then counted here, so the cost follows the bookings,
+    not the size of the conference."""
     booked = (
         attendee_ids(event, statuses=(BookingStatus.CONFIRMED, BookingStatus.WAITLISTED)) if booked is None else booked
     )
-    conference_id = event.get_parent().pk
-    wrote = dict(
-        shown(Contribution.objects.filter(author_id__in=booked, session__stream__conference_id=conference_id))
-        .values("session_id")
-        .annotate(n=Count("author", distinct=True))
-        .values_list("session_id", "n")
-    )
-    asked = dict(
-        shown(
-            Contribution.objects.filter(
-                author_id__in=booked, is_question=True, session__stream__conference_id=conference_id
-            )
-        )
-        .values("session_id")
-        .annotate(n=Count("id"))
-        .values_list("session_id", "n")
-    )
-    starred = dict(
-        SessionStar.objects.filter(delegate_id__in=booked, session__stream__conference_id=conference_id)
-        .values("session_id")
-        .annotate(n=Count("id"))
-        .values_list("session_id", "n")
+    conference_sessions = {
+        s.pk: s
+        for s in SessionPage.objects.filter(stream__conference_id=event.get_parent().pk).select_related("stream")
+    }
+    writers: dict[int, set[int]] = defaultdict(set)
+    asked: Counter = Counter()
+    for session_id, author_id, is_question in shown(Contribution.objects.filter(author_id__in=booked)).values_list(
+        "session_id", "author_id", "is_question"
+    ):
+        if session_id in conference_sessions:
+            writers[session_id].add(author_id)
+            asked[session_id] += is_question
+    starred = Counter(
+        session_id
+        for session_id in SessionStar.objects.filter(delegate_id__in=booked).values_list("session_id", flat=True)
+        if session_id in conference_sessions
     )
     continued = {s.pk for s in continued_sessions(event)}
-    ids = set(wrote) | set(asked) | set(starred)
-    sessions = {s.pk: s for s in SessionPage.objects.filter(pk__in=ids).select_related("stream")}
     ranked = [
-        SessionInterest(sessions[pk], wrote.get(pk, 0), starred.get(pk, 0), asked.get(pk, 0), pk in continued)
-        for pk in ids
-        if pk in sessions
+        SessionInterest(conference_sessions[pk], len(writers[pk]), starred[pk], asked[pk], pk in continued)
+        for pk in set(writers) | set(starred)
     ]
     ranked.sort(key=lambda s: (-s.score, s.session.start, s.session.pk))
     return ranked[:limit]

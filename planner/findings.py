@@ -14,7 +14,7 @@ from django.utils import timezone
 from . import timefmt
 from .discussion import ActivityTable, conference_activity, contribution_path, label_authors, shown
 from .markup import plain_text
-from .models import ConferencePage, Contribution, SessionPage
+from .models import ConferencePage, Contribution, RegionalEventPage, SessionPage
 
 UNTHEMED = "Other findings"
 
@@ -111,7 +111,8 @@ def findings_report(conference: ConferencePage, *, base_url: str = "") -> Findin
     for stream in by_stream.values():
         stream.groups.sort(key=lambda g: (g.name == UNTHEMED, g.name))
     regions: dict[int, RegionOutcomes] = {}
-    outcomes = shown(Contribution.objects.filter(from_meetup__isnull=False, session_id__in=sessions)).select_related(
+    meetups = list(RegionalEventPage.objects.child_of(conference).values_list("pk", flat=True))
+    outcomes = shown(Contribution.objects.filter(from_meetup__in=meetups)).select_related(
         "session", "from_meetup__venue"
     )
     for outcome in outcomes.order_by("from_meetup__start", "from_meetup_id", "created_at"):

@@ -286,3 +286,31 @@ def test_the_meetup_page_costs_the_same_queries_however_many_bookings_and_contri
 def test_the_api_and_json_never_list_who_is_coming(client, world):
     data = json.loads(client.get(f"/api/v2/pages/{world['meetup'].pk}/").content)
     assert "Asha Patel" not in json.dumps(data)  # even people visible to everyone: the API lists no attendees
+
+
+def test_the_meetup_editor_links_to_its_dashboard(planner_client, world):
+    meetup = world["meetup"]
+    response = planner_client.get(f"/admin/pages/{meetup.pk}/edit/")
+    assert f"/admin/meetups/{meetup.pk}/dashboard/" in response.content.decode()
+    session_editor = planner_client.get(f"/admin/pages/{world['continued'].pk}/edit/").content.decode()
+    assert "/dashboard/" not in session_editor
+
+
+def test_the_digests_cost_the_same_queries_however_busy_the_sessions(world, conference):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from planner.carry_forward import collect_digests, continued_sessions
+
+    sessions = continued_sessions(world["meetup"])
+    with CaptureQueriesContext(connection) as quiet:
+        collect_digests(sessions)
+    for n in range(15):
+        thread = post_contribution(
+            author=world["asha"], session=world["continued"], body=f"More {n}", is_question=n % 2 == 0
+        )
+        post_contribution(author=world["tom"], session=world["continued"], body="Reply", parent=thread)
+    with CaptureQueriesContext(connection) as busy:
+        digests = collect_digests(sessions)
+    assert len(busy) == len(quiet)
+    assert len(digests[0].open_questions) == 3 and len(digests[0].most_replied) == 3  # cut in the database
