@@ -106,16 +106,64 @@ def build_timetable(sessions: list[SessionPage], streams: list[Stream], *, tz: z
     return Timetable(streams=streams, days=days, tz=tz)
 
 
-def conference_timetable(conference: ConferencePage, *, tz: zoneinfo.ZoneInfo) -> Timetable:
+def conference_timetable(
+    conference: ConferencePage, *, tz: zoneinfo.ZoneInfo, day: date | None = None, stream: str = ""
+) -> Timetable:
     """The conference's published programme as a timetable in ``tz``, each session with
-    its ``contribution_count``."""
+    its ``contribution_count``; narrowed to one ``day`` (in ``tz``) and one ``stream`` (a
+    slug) when given, which is how a phone shows it a screenful at a time."""
     from .discussion import contribution_counts
 
-    sessions = list(conference_sessions(conference))
+    streams = list(conference.streams.all())
+    shown_streams = [s for s in streams if s.slug == stream] or streams
+    wanted = {s.pk for s in shown_streams}
+    sessions = [
+        session
+        for session in conference_sessions(conference)
+        if session.stream_id in wanted and (day is None or session.start.astimezone(tz).date() == day)
+    ]
     counts = contribution_counts([session.pk for session in sessions])
     for session in sessions:
         session.contribution_count = counts.get(session.pk, 0)
-    return build_timetable(sessions, list(conference.streams.all()), tz=tz)
+    return build_timetable(sessions, shown_streams, tz=tz)
+
+
+def chosen_day(request, conference: ConferencePage) -> date | None:
+    """The ``?day=`` the viewer picked, if it is a real date within the conference."""
+    try:
+        day = date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        return None
+    return day if conference.start_date <= day <= conference.end_date else None
+
+
+@dataclass
+class FilterLink:
+    label: str
+    query: str
+    current: bool
+
+
+def timetable_filters(conference: ConferencePage, *, tz_key: str, day: date | None, stream: str) -> dict:
+    """Links to show one day or one stream at a time (or all), keeping the other choice and
+    the viewer's zone. Pure: the streams come from ``conference.streams`` already loaded."""
+    from urllib.parse import urlencode
+
+    def query(**choice) -> str:
+        params = {"tz": tz_key, "day": day.isoformat() if day else "", "stream": stream, **choice}
+        return "?" + urlencode({k: v for k, v in params.items() if v}) + "#programme"
+
+    days = [
+        conference.start_date + timedelta(days=n) for n in range((conference.end_date - conference.start_date).days + 1)
+    ]
+    streams = list(conference.streams.all())
+    return {
+        "days": [FilterLink("All days", query(day=""), day is None)]
+        + [FilterLink(f"{d:%a} {d.day} {d:%b}", query(day=d.isoformat()), d == day) for d in days],
+        "streams": [FilterLink("All streams", query(stream=""), not stream)]
+        + [FilterLink(s.name, query(stream=s.slug), s.slug == stream) for s in streams],
+        "narrowed": bool(day or stream),
+    }
 
 
 def regional_events(conference: ConferencePage) -> QuerySet[RegionalEventPage]:

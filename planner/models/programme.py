@@ -97,13 +97,16 @@ class ConferencePage(RoutablePageMixin, Page):
         viewer_zone = queries.viewer_zone(request, default=self.time_zone)
         viewer = people.viewer_delegate(request.user)
         regional_events = list(queries.regional_events(self)) if self.pk else []
+        day, stream = queries.chosen_day(request, self), request.GET.get("stream", "")[:100]
         context.update(
             viewer=viewer,
             registered=people.is_registered(self, viewer),
             viewer_zone=viewer_zone,
             zone_choices=queries.common_zones(viewer_zone.key),
             # An unsaved page (the preview while creating it) has no sessions or meetups yet.
-            timetable=queries.conference_timetable(self, tz=viewer_zone) if self.pk else None,
+            timetable=queries.conference_timetable(self, tz=viewer_zone, day=day, stream=stream) if self.pk else None,
+            filters=queries.timetable_filters(self, tz_key=viewer_zone.key, day=day, stream=stream),
+            all_streams=list(self.streams.all()) if self.pk else [],
             regional_events=regional_events,
             meetup_map=queries.meetup_map(regional_events) if regional_events else "",
         )

@@ -132,10 +132,19 @@ def test_delegate_joins_the_discussion_replies_and_connects_with_who_answered(de
     answer.get_by_role("button", name="Connect with Asha Patel").click()
     expect(tab.get_by_text("Request sent: Asha Patel can accept it")).to_be_visible()
     from planner.models import Connection
-    from planner.services.connections import respond_to_connection
 
+    # Asha, in her own browser, sees the request and accepts it.
     connection = Connection.objects.get(requester=delegate)
-    respond_to_connection(connection=connection, responder=connection.recipient, accept=True)
+    other = tab.context.browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    asha = other.new_page()
+    asha.goto(site["url"] + "/account/login/?next=/my/connections/")
+    asha.get_by_label("Email address").fill(connection.recipient.user.email)
+    asha.get_by_label("Password").fill("correct horse battery")
+    asha.get_by_role("button", name="Log in").click()
+    expect(asha.get_by_role("heading", name="Waiting for your answer")).to_be_visible()
+    asha.get_by_role("button", name="Accept Priya Raman").click()
+    expect(asha.get_by_text("You are connected with Priya Raman.")).to_be_visible()
+    other.close()
     tab.get_by_role("link", name="Connections").click()
     expect(tab.get_by_role("heading", name="Connected (1)")).to_be_visible()
     expect(tab.get_by_role("link", name=connection.recipient.user.email)).to_be_visible()
@@ -152,3 +161,85 @@ def test_a_planner_shares_the_findings_as_a_page_and_a_pdf(page, site):
     pdf = download.value.path().read_bytes()
     assert pdf.startswith(b"%PDF")
     screenshot(page, "findings-1280")
+
+
+def test_a_planner_adds_a_meetup_in_the_admin_and_it_appears_in_nearby_search_and_the_feed(browser, site):
+    """Journey 4: Wagtail admin → new regional meetup at a venue, continuing an online session,
+    published → found by nearby search and in the regional calendar feed."""
+    from django.contrib.auth import get_user_model
+
+    from planner.models import RegionalEventPage
+    from tests.factories import VenueFactory
+
+    get_user_model().objects.create_superuser("planner", "planner@example.org", "correct horse battery")
+    VenueFactory(
+        name="Bradford City Hall", town="Bradford", postcode="BD1 1HY", latitude="53.7926", longitude="-1.7519"
+    )
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="en-GB")
+    context.set_default_timeout(15_000)
+    admin = context.new_page()
+    admin.goto(site["url"] + "/admin/login/")
+    admin.get_by_label("Username").fill("planner")
+    admin.get_by_label("Password").fill("correct horse battery")
+    admin.get_by_role("button", name="Sign in").click()
+    admin.goto(site["url"] + f"/admin/pages/add/planner/regionaleventpage/{site['conference'].pk}/")
+    admin.get_by_role("textbox", name="Title*").fill("West Yorkshire meetup")
+    admin.get_by_role("button", name="Choose venue").click()
+    admin.get_by_role("link", name="Bradford City Hall").click()
+    admin.get_by_role("textbox", name="Start*").fill("2027-05-12 10:00")
+    admin.get_by_role("textbox", name="End*").fill("2027-05-12 15:30")
+    admin.get_by_role("spinbutton", name="Capacity*").fill("40")
+    admin.get_by_role("button", name="Add agenda item").click()
+    admin.locator("input[name='agenda_items-0-title']").fill("Open data, face to face")
+    admin.locator("input[name='agenda_items-0-start_time']").fill("10:30")
+    admin.locator("input[name='agenda_items-0-end_time']").fill("12:00")
+    admin.locator("select[name='agenda_items-0-continues']").select_option(label=site["sessions"][0].title)
+    admin.get_by_role("button", name="More actions").click()
+    admin.get_by_role("button", name="Publish").click()
+    expect(admin.get_by_text("Page 'West Yorkshire meetup' created and published.")).to_be_visible()
+    screenshot(admin, "journey4-admin-published")
+    meetup = RegionalEventPage.objects.get(title="West Yorkshire meetup")
+    assert meetup.live and [s.title for s in meetup.agenda_items.get().continues.all()] == [site["sessions"][0].title]
+
+    visitor = context.new_page()
+    visitor.goto(site["url"] + "/near/?q=Bradford")
+    expect(visitor.get_by_role("link", name="West Yorkshire meetup")).to_be_visible()
+    feed = visitor.request.get(site["url"] + "/calendar/regional.ics").text()
+    assert "SUMMARY:West Yorkshire meetup" in feed and "Bradford City Hall" in feed
+    visitor.goto(site["url"] + meetup.url)
+    expect(visitor.get_by_role("heading", name="Where the online conference left off")).to_be_visible()
+    context.close()
+
+
+def tab_to(page, target, *, limit: int = 120) -> None:
+    """Press Tab until ``target`` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        if target.evaluate("el => el === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    expect(target).to_be_focused()
+
+
+def test_starring_and_discussing_work_with_the_keyboard_alone(delegate_page, site):
+    """Journeys 2 and 3 without a mouse: star a session, open the new-thread box, post."""
+    tab, delegate = delegate_page
+    from planner.services.agenda import register_online
+
+    register_online(delegate=delegate, conference=site["conference"])
+    tab.goto(site["url"] + site["sessions"][0].url)
+    star = tab.get_by_role("button", name="Add to my programme")
+    tab_to(tab, star)
+    tab.keyboard.press("Enter")
+    expect(tab.get_by_text("In your programme.")).to_be_visible()
+    opener = tab.get_by_text("Start a new thread")
+    tab_to(tab, opener)
+    tab.keyboard.press("Enter")
+    box = tab.get_by_label("Your contribution")
+    tab_to(tab, box)
+    tab.keyboard.type("Typed without a mouse: our bins data is open too.")
+    post = tab.get_by_role("button", name="Post", exact=True)
+    tab_to(tab, post)
+    expect(post).to_have_css("background-color", "rgb(255, 221, 0)")  # the yellow focus state
+    tab.keyboard.press("Enter")
+    expect(tab.get_by_text("Your contribution is posted.")).to_be_visible()
+    expect(tab.get_by_text("Typed without a mouse: our bins data is open too.")).to_be_visible()

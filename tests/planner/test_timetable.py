@@ -65,3 +65,31 @@ def test_build_timetable_keeps_empty_stream_columns(streams):
     timetable = build_timetable([], streams, tz=ZoneInfo("Europe/London"))
     assert [stream.name for stream in timetable.streams] == ["Digital and data", "Communities", "Care"]
     assert timetable.days == []
+
+
+def test_a_phone_can_show_one_day_or_one_stream_at_a_time(client, conference):
+    from bs4 import BeautifulSoup
+
+    from tests.factories import london, make_session
+
+    digital, communities, _care = conference.streams.all()
+    make_session(conference, title="Monday digital", stream=digital, start=london(conference.start_date, 9, 30))
+    make_session(conference, title="Monday communities", stream=communities, start=london(conference.start_date, 11))
+    make_session(conference, title="Tuesday digital", stream=digital, start=london(date(2027, 3, 9), 9, 30))
+
+    def titles(**params):
+        page = BeautifulSoup(client.get(conference.url, params).content, "html.parser")
+        return sorted(a.get_text() for a in page.select(".timetable h4 a")), page
+
+    assert titles()[0] == ["Monday communities", "Monday digital", "Tuesday digital"]
+    assert titles(day="2027-03-08")[0] == ["Monday communities", "Monday digital"]
+    assert titles(stream=digital.slug)[0] == ["Monday digital", "Tuesday digital"]
+    only, page = titles(day="2027-03-09", stream=digital.slug)
+    assert only == ["Tuesday digital"]
+    assert [th.get_text() for th in page.select(".timetable thead th")] == ["Starts", digital.name]
+    current = [a.get_text() for a in page.select(".day-nav a[aria-current]")]
+    assert current == ["Tue 9 Mar", digital.name]
+    for nonsense in ({"day": "2027-13-45"}, {"day": "1999-01-01"}, {"stream": "no-such-stream"}):
+        assert titles(**nonsense)[0] == ["Monday communities", "Monday digital", "Tuesday digital"]
+    empty = BeautifulSoup(client.get(conference.url, {"day": "2027-03-12"}).content, "html.parser")
+    assert "No sessions match that day and stream." in empty.get_text()
