@@ -391,6 +391,7 @@ def meetup_dashboard(request, event_id: int):
         "event": event,
         "bookings": bookings,
         "confirmed_count": len(confirmed),
+        "attended_count": sum(1 for b in bookings if b.attended_at),
         "waiting_count": len(bookings) - len(confirmed),
         "towns": sorted(towns.items(), key=lambda pair: (-pair[1], pair[0]))[:12],
         "busiest": [(threads[t], thread_people[t]) for t in busiest if t in threads],

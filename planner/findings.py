@@ -66,6 +66,7 @@ class FindingsReport:
     activity: ActivityTable
     streams: list[StreamFindings]
     regions: list[RegionOutcomes] = field(default_factory=list)
+    attendance: list[tuple[str, str, int, int]] = field(default_factory=list)  # meetup, town, came, booked
 
     @property
     def finding_count(self) -> int:
@@ -131,7 +132,22 @@ def findings_report(conference: ConferencePage, *, base_url: str = "") -> Findin
                 themes=[],
             )
         )
+    from django.db.models import Count, Q
+
+    attendance = [
+        (m.title, m.venue.town, m.came, m.booked)
+        for m in RegionalEventPage.objects.live()
+        .child_of(conference)
+        .select_related("venue")
+        .annotate(
+            came=Count("bookings", filter=Q(bookings__attended_at__isnull=False)),
+            booked=Count("bookings", filter=Q(bookings__status="confirmed")),
+        )
+        .order_by("start")
+        if m.came
+    ]
     return FindingsReport(
+        attendance=attendance,
         regions=list(regions.values()),
         conference=conference.title,
         dates=timefmt.date_range(conference.start_date, conference.end_date),

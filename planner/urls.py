@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms import views as cms_views
 
 from .api import api_router
+from .views import packs
 from .views.health import healthz
 from .views.nearby import near
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("healthz", healthz, name="healthz"),
     path("near/", near, name="near"),
+    path("checkin/<str:token>/", packs.check_in, name="check_in"),
     path("", include("planner.urls_accounts")),
     path("", include("planner.urls_discussion")),
     path("", include("planner.urls_calendar")),

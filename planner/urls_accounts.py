@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import accounts, delegates
+from .views import accounts, delegates, packs
 
 app_name = "account"
 
@@ -32,4 +32,8 @@ urlpatterns = [
     path("meetups/<id:event_id>/book/", delegates.book, name="book"),
     path("bookings/<id:booking_id>/cancel/", delegates.cancel, name="cancel_booking"),
     path("sessions/<id:session_id>/star/", delegates.star, name="star"),
+    path("my/pack/<id:event_id>/", packs.meetup_pack, name="pack"),
+    path("my/pack/<id:event_id>/pdf/", packs.meetup_pack_pdf, name="pack_pdf"),
+    path("my/pack/online/<id:conference_id>/", packs.online_pack, name="online_pack"),
+    path("my/pack/online/<id:conference_id>/pdf/", packs.online_pack_pdf, name="online_pack_pdf"),
 ]

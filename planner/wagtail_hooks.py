@@ -138,9 +138,11 @@ def booking_admin_urls():
         manage_booking,
         meetup_dashboard,
     )
+    from .views.packs import badges
 
     return [
         path("meetups/<id:event_id>/dashboard/", meetup_dashboard, name="planner_meetup_dashboard"),
+        path("meetups/<id:event_id>/badges/", badges, name="planner_badges"),
         path("reported/", ReportedContributionsView.as_view(), name="planner_reported"),
         path(
             "reported/results/", ReportedContributionsView.as_view(results_only=True), name="planner_reported_results"

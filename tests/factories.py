@@ -121,3 +121,12 @@ class DelegateFactory(factory.django.DjangoModelFactory):
     role = "Service designer"
     # Past the new-account cool-off unless a test says otherwise.
     created_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
+
+
+def registered_person(conference, name, visibility="conference", **fields):
+    """A delegate registered for ``conference`` online, visible as asked."""
+    from planner.services.agenda import register_online
+
+    delegate = DelegateFactory(name=name, visibility=visibility, **fields)
+    register_online(delegate=delegate, conference=conference)
+    return delegate

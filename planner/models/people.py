@@ -109,9 +109,14 @@ class Booking(models.Model):
     cancel_reason = models.CharField(max_length=300, blank=True)
     promoted_at = models.DateTimeField(null=True, blank=True, help_text="When it moved off the waiting list.")
     promotion_emailed_at = models.DateTimeField(null=True, blank=True)
+    attended_at = models.DateTimeField(null=True, blank=True, help_text="Checked in at the door.")
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["id"]
+        permissions = [("check_in_delegate", "Can check delegates in at a meetup")]
         constraints = [
             models.UniqueConstraint(
                 fields=["delegate", "event"],

@@ -1,0 +1,203 @@
+"""What goes in a delegate's pack, gathered into plain data (``pack_context``) so the PDF
+(``planner.packs.pack``) and the HTML version draw the same thing and never query.
+
+Everything about other people follows the one visibility rule: the pack shows only people
+the delegate may see, and their table's other members only by name when visible."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core import signing
+from django.urls import reverse
+
+from .. import timefmt
+from ..markup import plain_text
+
+CHECK_IN_SALT = "relay.check-in"
+
+
+@dataclass
+class AgendaLine:
+    when: str
+    title: str
+    detail: str = ""
+    continues: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CarriedSession:
+    title: str
+    numbers: str
+    findings: list[str]
+    open_questions: list[str]
+    most_replied: list[str]
+
+
+@dataclass
+class PersonToMeet:
+    name: str
+    organisation: str
+    reasons: str
+
+
+@dataclass
+class PackContext:
+    name: str
+    organisation: str
+    title: str  # the meetup, or the conference for the online-only pack
+    when: str
+    zone_note: str
+    venue_lines: list[str]
+    access: str
+    check_in_url: str
+    meetup_agenda: list[AgendaLine]
+    online_agenda: list[AgendaLine]
+    getting_there: str
+    map_points: list[tuple[float, float, str]]  # (latitude, longitude, label): venue first
+    left_off: list[CarriedSession]
+    people: list[PersonToMeet]
+    table: str
+    table_people: str
+    made_at: datetime
+    conference: str = ""
+    online_only: bool = False
+
+
+def short_when(start, end, tz) -> str:
+    """ "Wed 10 Mar, 13:30 to 14:20 GMT": fits an agenda's first column."""
+    local = start.astimezone(tz)
+    return f"{local:%a} {local.day} {local:%b}, {timefmt.time_range(start, end, tz)}"
+
+
+def check_in_token(booking_id: int) -> str:
+    """A signed, unguessable token for a booking's check-in address."""
+    return signing.dumps(booking_id, salt=CHECK_IN_SALT, compress=True)
+
+
+def booking_from_token(token: str) -> int | None:
+    """The booking id a check-in token was made for, or None if it was forged or mangled."""
+    try:
+        return int(signing.loads(token, salt=CHECK_IN_SALT))
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+
+
+def pack_context(*, delegate, event=None, conference=None, base_url: str = "") -> PackContext:
+    """The pack of ``delegate`` for the meetup ``event`` (their booking there), or, with
+    ``conference`` instead, the online-only pack: their starred sessions and programme."""
+    from django.utils import timezone
+
+    from .. import carry_forward as cf
+    from ..geography import haversine_km
+    from ..models import Booking, SessionPage
+    from ..models.people import ACTIVE_STATUSES
+
+    viewer_zone = timefmt.zone(delegate.time_zone)
+    conference = conference or event.get_parent().specific
+    starred = (
+        SessionPage.objects.live()
+        .filter(stars__delegate=delegate, stream__conference=conference)
+        .select_related("stream")
+        .order_by("start")
+    )
+    online = [
+        AgendaLine(short_when(s.start, s.end, viewer_zone), s.title, f"Online · {s.stream.name}") for s in starred
+    ]
+    base = {
+        "name": delegate.name,
+        "organisation": delegate.organisation,
+        "online_agenda": online,
+        "made_at": timezone.now().astimezone(viewer_zone),
+        "conference": conference.title,
+    }
+    if event is None:
+        return PackContext(
+            **base,
+            title=conference.title,
+            when=timefmt.date_range(conference.start_date, conference.end_date),
+            zone_note=f"Times are in {viewer_zone.key}, your chosen zone.",
+            venue_lines=["Online"],
+            access="",
+            check_in_url="",
+            meetup_agenda=[],
+            getting_there="",
+            map_points=[],
+            left_off=[],
+            people=[],
+            table="",
+            table_people="",
+            online_only=True,
+        )
+    venue, zone = event.venue, event.zone
+    booking = Booking.objects.filter(delegate=delegate, event=event, status__in=ACTIVE_STATUSES).first()
+    agenda = [
+        AgendaLine(
+            f"{item.start_time:%H:%M}–{item.end_time:%H:%M}",
+            item.title,
+            item.description,
+            [s.title for s in item.continues.all()],
+        )
+        for item in cf_agenda(event)
+    ]
+    sessions = cf.continued_sessions(event)
+    carried = [
+        CarriedSession(
+            d.session.title,
+            f"{d.contributions} contributions from {d.contributors} delegates, {d.open_question_count} open questions",
+            [plain_text(c.body_html) for c in d.findings],
+            [plain_text(c.body_html) for c in d.open_questions],
+            [f"{plain_text(c.body_html)} ({c.author_label}, {c.reply_count} replies)" for c in d.most_replied],
+        )
+        for d in cf.left_off(event, viewer=delegate, sessions=sessions)
+    ]
+    booked = cf.attendee_ids(event)
+    people = [
+        PersonToMeet(s.delegate.name, s.delegate.organisation, " · ".join(s.reasons))
+        for s in cf.people_to_meet(event, viewer=delegate, booked=booked)
+    ]
+    tables, _saved = cf.cached_tables(event, booked=booked)
+    coming = cf.whos_coming(event, viewer=delegate, booked=booked)
+    names = {a.delegate.pk: a.delegate.name for a in coming.shown}
+    mine = next(
+        (t for t in cf.tables_for_viewer(tables, names=names, shown_ids=set(names), viewer=delegate) if t.yours), None
+    )
+    getting_there = ""
+    points = [(float(venue.latitude), float(venue.longitude), venue.name)] if venue.latitude is not None else []
+    home = delegate.home_place
+    if home is not None and points:
+        distance = haversine_km(float(home.latitude), float(home.longitude), points[0][0], points[0][1])
+        getting_there = f"About {distance:.0f} km ({distance / 1.609:.0f} miles) from {home.name} in a straight line."
+        points.append((float(home.latitude), float(home.longitude), home.name))
+    return PackContext(
+        **base,
+        title=event.title,
+        when=timefmt.when(event.start, event.end, zone),
+        zone_note=f"Meetup times are local to the venue ({zone.key}); online sessions are in {viewer_zone.key}.",
+        venue_lines=[venue.name, *venue.address_lines],
+        access=venue.accessibility_notes,
+        check_in_url=(base_url + reverse("check_in", args=[check_in_token(booking.pk)])) if booking else "",
+        meetup_agenda=agenda,
+        getting_there=getting_there,
+        map_points=points,
+        left_off=carried,
+        people=people,
+        table=f"Table {mine.number}: {mine.label}" if mine else "",
+        table_people=table_people(mine, delegate.name),
+    )
+
+
+def table_people(table, own_name: str) -> str:
+    """ "Asha Patel, Tom Okafor and 2 others": the table's other people, named if visible."""
+    if table is None:
+        return ""
+    names = [name for name in table.names if name != own_name]
+    others = table.others
+    if not names:
+        return f"{others} other delegate{'s' if others != 1 else ''}" if others else ""
+    return ", ".join(names) + (f" and {others} other{'s' if others != 1 else ''}" if others else "")
+
+
+def cf_agenda(event):
+    from ..queries import meetup_agenda
+
+    return meetup_agenda(event)

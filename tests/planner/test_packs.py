@@ -1,0 +1,144 @@
+"""Delegate packs, badges and check-in: what a delegate and a facilitator get, read back from
+the PDFs with pypdf, and who may see what."""
+
+import io
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth.models import Group
+from pypdf import PdfReader
+
+from planner.models import Booking, Visibility
+from planner.packs.context import check_in_token, pack_context
+from planner.packs.pack import render_pack
+from planner.services.agenda import register_online, set_star
+from planner.services.bookings import book_meetup
+from tests.factories import DelegateFactory, UserFactory, make_session
+from tests.factories import registered_person as person
+
+pytestmark = pytest.mark.django_db
+
+
+def words(pdf: bytes) -> str:
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_a_pack_holds_the_name_agenda_venue_carried_findings_and_people_to_meet(client, world):
+    tom = world["tom"]
+    tom.name = "Siân Łukasz Nguyễn"
+    tom.save()
+    set_star(delegate=tom, session=world["continued"], starred=True)
+    client.force_login(tom.user)
+    response = client.get(f"/my/pack/{world['meetup'].pk}/pdf/")
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = words(response.content)
+    assert "Siân Łukasz Nguyễn" in text  # DejaVu, embedded
+    assert "Discharge round table" in text and "Hospital discharge" in text
+    assert "Leeds" in text and "Step-free entrance" in text
+    assert "Trusted assessors cut our delays by a third." in text  # a carried finding
+    assert "Who funds step-down flats?" in text  # an open question
+    assert "Asha Patel" in text  # someone to meet: they wrote in the same threads
+    assert "Hidden Hannah" not in text
+    fonts = {
+        str(font.get_object()["/BaseFont"]) for page in reader.pages for font in page["/Resources"]["/Font"].values()
+    }
+    assert any("DejaVuSans" in name for name in fonts)
+    assert 3 <= len(reader.pages) <= 12
+    assert reader.metadata.title == f"Delegate pack: Siân Łukasz Nguyễn, {world['meetup'].title}"
+    assert [item.title for item in reader.outline][:2] == [world["meetup"].title, "Your agenda"]
+    assert f"Page 1 of {len(reader.pages)}" in reader.pages[0].extract_text()
+
+
+def test_the_web_version_says_the_same_for_screen_readers(client, world):
+    client.force_login(world["tom"].user)
+    page = BeautifulSoup(client.get(f"/my/pack/{world['meetup'].pk}/").content, "html.parser")
+    assert page.h1.get_text(" ", strip=True).endswith(world["meetup"].title)
+    headings = [h.get_text() for h in page.select("main h2")]
+    assert headings == ["Your agenda", "Getting there", "Where the online conference left off", "People to meet"]
+    assert "Trusted assessors cut our delays by a third." in page.get_text()
+    assert page.find("a", string="Download the PDF to print")["href"].endswith("/pdf/")
+
+
+def test_nobody_gets_someone_elses_pack(client, world, conference):
+    stranger = person(conference, "Sam Stranger")
+    client.force_login(stranger.user)
+    assert client.get(f"/my/pack/{world['meetup'].pk}/pdf/").status_code == 404
+    assert client.get(f"/my/pack/{world['meetup'].pk}/").status_code == 404
+    client.logout()
+    assert client.get(f"/my/pack/{world['meetup'].pk}/pdf/").status_code == 302  # to log in
+
+
+def test_a_hidden_delegate_never_appears_in_another_persons_pack(world):
+    for reader in (world["asha"], world["tom"]):
+        pdf = render_pack(pack_context(delegate=reader, event=world["meetup"]))
+        assert "Hidden Hannah" not in words(pdf)
+
+
+def test_someone_with_nothing_yet_still_gets_a_sensible_pack(conference):
+    newcomer = DelegateFactory(name="Nell Newcomer", visibility=Visibility.HIDDEN)
+    register_online(delegate=newcomer, conference=conference)
+    online = words(render_pack(pack_context(delegate=newcomer, conference=conference)))
+    assert "Nell Newcomer" in online and "None yet: star sessions on the programme" in online
+    from tests.factories import make_meetup
+
+    quiet = make_meetup(conference, title="Quiet meetup")
+    book_meetup(delegate=newcomer, event=quiet)
+    text = words(render_pack(pack_context(delegate=newcomer, event=quiet)))
+    assert "This meetup does not continue an online session." in text
+    assert "No suggestions yet" in text
+
+
+def test_the_qr_code_checks_a_delegate_in_only_for_a_facilitator(client, world):
+    booking = Booking.objects.get(delegate=world["tom"], event=world["meetup"])
+    url = f"/checkin/{check_in_token(booking.pk)}/"
+    client.force_login(world["asha"].user)
+    assert "Show this code at the welcome desk" in client.get(url).content.decode()
+    assert client.post(url).status_code == 200 and Booking.objects.get(pk=booking.pk).attended_at is None
+    facilitator = UserFactory(email="door@council.gov.uk")
+    facilitator.groups.add(Group.objects.get(name="Facilitators"))
+    client.force_login(facilitator)
+    page = client.get(url).content.decode()
+    assert "Tom Okafor" in page and "Check Tom Okafor in" in page
+    client.post(url)
+    client.post(url)  # twice at a busy door changes nothing
+    booking.refresh_from_db()
+    assert booking.attended_at is not None and booking.checked_in_by == facilitator
+    assert "1 checked in so far" in client.get(url).content.decode()
+    assert client.get("/checkin/forged-token/").status_code == 404
+
+
+def test_attendance_shows_on_the_dashboard_and_the_findings_page(client, world, planner_client):
+    from django.utils import timezone
+
+    Booking.objects.filter(delegate=world["tom"]).update(attended_at=timezone.now())
+    dashboard = planner_client.get(f"/admin/meetups/{world['meetup'].pk}/dashboard/").content.decode()
+    assert "1 checked in" in dashboard
+    findings = client.get(world["conference"].url + "findings/").content.decode()
+    assert "North West meetup (Leeds): 1 checked in of 3 with a place" in findings
+
+
+def test_badge_sheets_hold_every_confirmed_name_eight_or_four_to_a_page(planner_client, world, conference):
+    for n in range(6):
+        book_meetup(delegate=person(conference, f"Badge Person {n}"), event=world["meetup"])
+    eight = planner_client.get(f"/admin/meetups/{world['meetup'].pk}/badges/?layout=8up")
+    reader = PdfReader(io.BytesIO(eight.content))
+    assert len(reader.pages) == 2  # 9 people, 8 to a sheet
+    text = words(eight.content)
+    assert all(name in text for name in ("Asha Patel", "Tom Okafor", "Hidden Hannah", "Badge Person 5"))
+    four = planner_client.get(f"/admin/meetups/{world['meetup'].pk}/badges/?layout=4up")
+    assert len(PdfReader(io.BytesIO(four.content)).pages) == 3
+
+
+def test_badges_are_for_planners_only(client, world):
+    client.force_login(world["asha"].user)
+    assert client.get(f"/admin/meetups/{world['meetup'].pk}/badges/").status_code == 302
+
+
+def test_a_long_programme_keeps_the_pack_readable(world, conference):
+    for n in range(25):
+        session = make_session(conference, title=f"A starred session with a long descriptive title number {n}")
+        set_star(delegate=world["asha"], session=session, starred=True)
+    reader = PdfReader(io.BytesIO(render_pack(pack_context(delegate=world["asha"], event=world["meetup"]))))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "number 24" in text and len(reader.pages) <= 14
