@@ -127,7 +127,37 @@ def main(argv=None) -> int:
     print(f"{'book a place (POST)':<28}{median:>10.1f}{queries:>9}{302:>8}")
     measure_discussions(client, conference, big.conference, args.repeat)
     measure_carry_forward(conference, args.repeat)
+    measure_pack(conference, args.repeat)
     return 0
+
+
+def measure_pack(conference, repeat: int) -> None:
+    """One delegate pack (gathering and drawing): median time and peak Python memory."""
+    import tracemalloc
+
+    from planner.models import Booking
+    from planner.packs.context import pack_context
+    from planner.packs.pack import render_pack
+
+    booking = (
+        Booking.objects.filter(event__path__startswith=conference.path, status="confirmed")
+        .select_related("delegate", "event")
+        .order_by("pk")
+        .first()
+    )
+    event = booking.event.specific
+    timings, size = [], 0
+    for _ in range(max(5, repeat // 2)):
+        started = time.perf_counter()
+        size = len(render_pack(pack_context(delegate=booking.delegate, event=event)))
+        timings.append((time.perf_counter() - started) * 1000)
+    tracemalloc.start()
+    render_pack(pack_context(delegate=booking.delegate, event=event))
+    peak = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.stop()
+    print(
+        f"{'one delegate pack (PDF)':<28}{statistics.median(timings):>10.1f}{'':>9}{size // 1024:>6}kB  peak {peak:.1f} MB"
+    )
 
 
 def measure_carry_forward(conference, repeat: int) -> None:

@@ -98,6 +98,9 @@ def my_programme(request):
             "tz": timefmt.zone(delegate.time_zone),
             "delegate": delegate,
             "has_calendar": CalendarToken.objects.filter(delegate=delegate).exists(),
+            "conferences": ConferencePage.objects.live()
+            .filter(registrations__delegate=delegate)
+            .order_by("start_date"),
         },
     )
 

@@ -68,6 +68,15 @@ def test_delegate_stars_sessions_sees_them_and_gets_a_calendar_address(delegate_
     body = tab.request.get(feed_url).text()
     assert "Open data that residents use" in body and "BEGIN:VCALENDAR" in body
     screenshot(tab, "journey2-calendar")
+    # Registered for the conference, she downloads her pack from My programme.
+    from planner.services.agenda import register_online
+
+    register_online(delegate=_delegate, conference=site["conference"])
+    tab.goto(site["url"] + "/my/programme/")
+    with tab.expect_download() as download:
+        tab.get_by_role("link", name="download the PDF").click()
+    pdf = download.value.path().read_bytes()
+    assert pdf.startswith(b"%PDF") and b"DejaVuSans" in pdf
 
 
 def test_the_first_journey_works_with_the_keyboard_alone_and_focus_shows(page, site):
