@@ -155,9 +155,8 @@ def measure_pack(conference, repeat: int) -> None:
     render_pack(pack_context(delegate=booking.delegate, event=event))
     peak = tracemalloc.get_traced_memory()[1] / 1e6
     tracemalloc.stop()
-    print(
-        f"{'one delegate pack (PDF)':<28}{statistics.median(timings):>10.1f}{'':>9}{size // 1024:>6}kB  peak {peak:.1f} MB"
-    )
+    label = "one delegate pack (PDF)"
+    print(f"{label:<28}{statistics.median(timings):>10.1f}{'':>9}{size // 1024:>6}kB  peak {peak:.1f} MB")
 
 
 def measure_carry_forward(conference, repeat: int) -> None:
