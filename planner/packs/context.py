@@ -146,7 +146,10 @@ def pack_context(*, delegate, event=None, conference=None, base_url: str = "") -
             f"{d.contributions} contributions from {d.contributors} delegates, {d.open_question_count} open questions",
             [plain_text(c.body_html) for c in d.findings],
             [plain_text(c.body_html) for c in d.open_questions],
-            [f"{plain_text(c.body_html)} ({c.author_label}, {c.reply_count} replies)" for c in d.most_replied],
+            [
+                f"{plain_text(c.body_html)} ({c.author_label}, {c.reply_count} repl{'y' if c.reply_count == 1 else 'ies'})"
+                for c in d.most_replied
+            ],
         )
         for d in cf.left_off(event, viewer=delegate, sessions=sessions)
     ]

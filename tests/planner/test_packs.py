@@ -142,3 +142,24 @@ def test_a_long_programme_keeps_the_pack_readable(world, conference):
     reader = PdfReader(io.BytesIO(render_pack(pack_context(delegate=world["asha"], event=world["meetup"]))))
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "number 24" in text and len(reader.pages) <= 14
+
+
+def test_the_first_pages_render_to_pictures_for_people_to_look_at(world, tmp_path):
+    """pdftoppm (Debian's poppler-utils) turns the pack into PNGs under var/test-artefacts/."""
+    import os
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdftoppm is missing: sudo apt-get install poppler-utils")
+        pytest.skip("pdftoppm is missing: sudo apt-get install poppler-utils")
+    pdf = tmp_path / "pack.pdf"
+    pdf.write_bytes(render_pack(pack_context(delegate=world["asha"], event=world["meetup"])))
+    out = Path(__file__).resolve().parents[2] / "var" / "test-artefacts"
+    out.mkdir(parents=True, exist_ok=True)
+    subprocess.run([pdftoppm, "-r", "60", "-png", "-l", "2", str(pdf), str(out / "pack")], check=True, timeout=60)
+    pictures = sorted(out.glob("pack-*.png"))
+    assert len(pictures) >= 2 and all(p.stat().st_size > 5000 for p in pictures)  # not blank pages
