@@ -63,6 +63,10 @@ class PackContext:
     online_only: bool = False
 
 
+def replies(count: int) -> str:
+    return f"{count} repl{'y' if count == 1 else 'ies'}"
+
+
 def short_when(start, end, tz) -> str:
     """ "Wed 10 Mar, 13:30 to 14:20 GMT": fits an agenda's first column."""
     local = start.astimezone(tz)
@@ -146,10 +150,7 @@ def pack_context(*, delegate, event=None, conference=None, base_url: str = "") -
             f"{d.contributions} contributions from {d.contributors} delegates, {d.open_question_count} open questions",
             [plain_text(c.body_html) for c in d.findings],
             [plain_text(c.body_html) for c in d.open_questions],
-            [
-                f"{plain_text(c.body_html)} ({c.author_label}, {c.reply_count} repl{'y' if c.reply_count == 1 else 'ies'})"
-                for c in d.most_replied
-            ],
+            [f"{plain_text(c.body_html)} ({c.author_label}, {replies(c.reply_count)})" for c in d.most_replied],
         )
         for d in cf.left_off(event, viewer=delegate, sessions=sessions)
     ]
