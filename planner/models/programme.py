@@ -105,7 +105,9 @@ class ConferencePage(RoutablePageMixin, Page):
             zone_choices=queries.common_zones(viewer_zone.key),
             # An unsaved page (the preview while creating it) has no sessions or meetups yet.
             timetable=queries.conference_timetable(self, tz=viewer_zone, day=day, stream=stream) if self.pk else None,
-            filters=queries.timetable_filters(self, tz_key=viewer_zone.key, day=day, stream=stream),
+            filters=queries.timetable_filters(self, tz_key=viewer_zone.key, day=day, stream=stream)
+            if self.pk
+            else None,
             all_streams=list(self.streams.all()) if self.pk else [],
             regional_events=regional_events,
             meetup_map=queries.meetup_map(regional_events) if regional_events else "",
