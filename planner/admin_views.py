@@ -353,6 +353,11 @@ def meetup_dashboard(request, event_id: int):
             elif action == "unlock":
                 unlock_tables(event=event, size=size)
                 messages.success(request, "Tables unlocked: they follow the bookings again.")
+            elif action == "generate":
+                from .services.packs import start_pack_run
+
+                run = start_pack_run(event=event, by=request.user)
+                messages.success(request, f"Making {run.files.count()} packs in the background.")
             elif action == "move":
                 delegate_id, table = parse_id(request.POST.get("delegate")), parse_id(request.POST.get("table"))
                 move_to_table(event=event, delegate_id=delegate_id or 0, table_number=table or 0)
@@ -402,6 +407,25 @@ def meetup_dashboard(request, event_id: int):
         "size": size or (saved.table_size if saved else 6),
         "unseated": [(pk, names[pk]) for pk in confirmed if pk not in seated],
         "can_change": can_change,
+        "pack_run": pack_run_progress(event),
         "page_title": f"Dashboard: {event.title}",
     }
     return TemplateResponse(request, "planner/admin/meetup_dashboard.html", context)
+
+
+def pack_run_progress(event):
+    """The meetup's latest pack run with its counts (done, failed, of all), or None."""
+    from django.db.models import Count, Q
+
+    from .models import PackRun, PackStatus
+
+    run = (
+        PackRun.objects.filter(event=event)
+        .annotate(
+            total=Count("files"),
+            done=Count("files", filter=Q(files__status=PackStatus.DONE)),
+            failed=Count("files", filter=Q(files__status=PackStatus.FAILED)),
+        )
+        .first()
+    )
+    return run

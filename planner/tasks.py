@@ -27,3 +27,9 @@ def geocode_venue(venue_id: int) -> None:
 
 def send_notification_digests() -> None:
     emails.send_notification_digests()
+
+
+def generate_pack(pack_file_id: int) -> None:
+    from .services.packs import generate_pack as make
+
+    make(pack_file_id=pack_file_id)

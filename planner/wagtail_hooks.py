@@ -138,11 +138,16 @@ def booking_admin_urls():
         manage_booking,
         meetup_dashboard,
     )
-    from .views.packs import badges
+    from .views.packs import badges, pack_run_download
 
     return [
         path("meetups/<id:event_id>/dashboard/", meetup_dashboard, name="planner_meetup_dashboard"),
         path("meetups/<id:event_id>/badges/", badges, name="planner_badges"),
+        path(
+            "meetups/<id:event_id>/packs/<id:run_id>/<str:kind>/",
+            pack_run_download,
+            name="planner_pack_run_download",
+        ),
         path("reported/", ReportedContributionsView.as_view(), name="planner_reported"),
         path(
             "reported/results/", ReportedContributionsView.as_view(results_only=True), name="planner_reported_results"

@@ -12,6 +12,7 @@ from .discussion import (
     Report,
     Theme,
 )
+from .packs import PackFile, PackRun, PackStatus
 from .people import Booking, BookingStatus, Delegate, Registration, SessionStar, Visibility
 from .programme import (
     AgendaItem,
@@ -31,6 +32,9 @@ __all__ = [
     "Contribution",
     "MeetupTables",
     "Notification",
+    "PackFile",
+    "PackRun",
+    "PackStatus",
     "NotificationKind",
     "Report",
     "Theme",

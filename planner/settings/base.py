@@ -222,3 +222,7 @@ RELAY_POSTING_LIMITS = [(5, 60), (60, 3600)]
 # A brand-new account waits this long before its first post: spam scripts rarely do.
 RELAY_NEW_ACCOUNT_COOL_OFF_MINUTES = int(os.environ.get("RELAY_NEW_ACCOUNT_COOL_OFF_MINUTES", "10"))
 RELAY_EDIT_WINDOW_MINUTES = 30
+
+# Generated delegate packs hold personal data: kept outside MEDIA_ROOT, served only through
+# views that check who is asking.
+RELAY_PACK_DIR = Path(os.environ.get("RELAY_PACK_DIR", VAR_DIR / "packs"))

@@ -115,3 +115,41 @@ def check_in(request, token: str):
     booking.refresh_from_db()
     attended = Booking.objects.filter(event=booking.event, attended_at__isnull=False).count()
     return render(request, "planner/check_in.html", {"booking": booking, "attended": attended})
+
+
+def planner_only(view):
+    return user_passes_test(
+        lambda user: user.is_active and user.has_perm("planner.view_booking"), login_url="wagtailadmin_login"
+    )(view)
+
+
+@planner_only
+def pack_run_download(request, event_id: int, run_id: int, kind: str):
+    """A finished run's packs as one print-ready PDF (``combined``) or a zip of PDFs (``zip``)."""
+    import io
+    import zipfile
+
+    from pypdf import PdfWriter
+
+    from ..models import PackRun
+    from ..services.packs import run_files
+
+    run = get_object_or_404(PackRun.objects.select_related("event"), pk=run_id, event_id=event_id)
+    files = [path for path in run_files(run) if path.exists()]
+    if not files:
+        raise Http404("No packs are ready in this run yet.")
+    buffer = io.BytesIO()
+    if kind == "combined":
+        writer = PdfWriter()
+        for path in files:
+            writer.append(str(path))
+        writer.add_metadata({"/Title": f"Delegate packs: {run.event.title}", "/Author": "Relay"})
+        writer.write(buffer)
+        return pdf_response(buffer.getvalue(), f"relay-packs-{run.event.slug}.pdf")
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in files:
+            archive.write(path, arcname=path.name)
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="relay-packs-{run.event.slug}.zip"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -163,3 +163,83 @@ def test_the_first_pages_render_to_pictures_for_people_to_look_at(world, tmp_pat
     subprocess.run([pdftoppm, "-r", "60", "-png", "-l", "2", str(pdf), str(out / "pack")], check=True, timeout=60)
     pictures = sorted(out.glob("pack-*.png"))
     assert len(pictures) >= 2 and all(p.stat().st_size > 5000 for p in pictures)  # not blank pages
+
+
+@pytest.fixture
+def pack_dir(settings, tmp_path):
+    settings.RELAY_PACK_DIR = tmp_path / "packs"
+    return settings.RELAY_PACK_DIR
+
+
+def test_generating_a_meetups_packs_through_the_queue_gives_one_pdf_and_a_zip(
+    planner_client, world, pack_dir, django_capture_on_commit_callbacks
+):
+    import zipfile
+
+    from planner.models import PackFile
+
+    dashboard = f"/admin/meetups/{world['meetup'].pk}/dashboard/"
+    with django_capture_on_commit_callbacks(execute=True):
+        planner_client.post(dashboard, {"action": "generate"})
+    assert set(PackFile.objects.values_list("status", flat=True)) == {"done"}
+    page = planner_client.get(dashboard).content.decode()
+    assert "3 done</strong>, of 3." in page
+    run = PackFile.objects.first().run
+    combined = planner_client.get(f"/admin/meetups/{world['meetup'].pk}/packs/{run.pk}/combined/")
+    reader = PdfReader(io.BytesIO(combined.content))
+    singles = sorted(pack_dir.rglob("*.pdf"))
+    assert len(singles) == 3 and not list(pack_dir.rglob(".partial-*"))
+    assert len(reader.pages) == sum(len(PdfReader(str(path)).pages) for path in singles)
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert all(name in text for name in ("Asha Patel", "Tom Okafor", "Hidden Hannah"))  # each their own pack
+    archive = zipfile.ZipFile(
+        io.BytesIO(planner_client.get(f"/admin/meetups/{world['meetup'].pk}/packs/{run.pk}/zip/").content)
+    )
+    assert len(archive.namelist()) == 3
+
+
+def test_packs_are_remade_only_when_what_they_show_changes(world, pack_dir, django_capture_on_commit_callbacks):
+    from planner.models import PackFile
+    from planner.services.packs import start_pack_run
+
+    planner = UserFactory(is_superuser=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        start_pack_run(event=world["meetup"], by=planner)
+    first = {path.name: path.stat().st_mtime_ns for path in pack_dir.rglob("*.pdf")}
+    with django_capture_on_commit_callbacks(execute=True):
+        start_pack_run(event=world["meetup"], by=planner)
+    assert {path.name: path.stat().st_mtime_ns for path in pack_dir.rglob("*.pdf")} == first  # reused, not redrawn
+    set_star(delegate=world["tom"], session=world["continued"], starred=True)  # shows in Tom's pack only
+    with django_capture_on_commit_callbacks(execute=True):
+        start_pack_run(event=world["meetup"], by=planner)
+    assert len(list(pack_dir.rglob("*.pdf"))) == 4  # only Tom's pack was drawn again
+    assert PackFile.objects.filter(status="done").count() == 9
+
+
+def test_a_worker_dying_mid_write_leaves_no_half_file_and_the_retry_finishes(world, pack_dir, monkeypatch):
+    from planner.models import PackFile, PackRun
+    from planner.services import packs
+
+    run = PackRun.objects.create(event=world["meetup"])
+    pack_file = PackFile.objects.create(run=run, booking=Booking.objects.get(delegate=world["asha"]))
+
+    def killed(*args):
+        raise SystemExit("worker killed")  # what a timeout kill looks like inside the task
+
+    monkeypatch.setattr(packs.os, "replace", killed)
+    with pytest.raises(SystemExit):
+        packs.generate_pack(pack_file_id=pack_file.pk)
+    assert list(pack_dir.rglob("*")) == [pack_dir / f"meetup-{world['meetup'].pk}"]  # no file, no partial
+    monkeypatch.undo()
+    packs.generate_pack(pack_file_id=pack_file.pk)  # the queue's retry
+    pack_file.refresh_from_db()
+    assert pack_file.status == "done" and pack_file.attempts == 2
+    assert len(list(pack_dir.rglob("*.pdf"))) == 1
+
+
+def test_pack_downloads_are_for_planners_only(client, world, pack_dir):
+    from planner.models import PackRun
+
+    run = PackRun.objects.create(event=world["meetup"])
+    client.force_login(world["asha"].user)
+    assert client.get(f"/admin/meetups/{world['meetup'].pk}/packs/{run.pk}/combined/").status_code == 302

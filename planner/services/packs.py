@@ -1,0 +1,94 @@
+"""Generating a meetup's packs in batch: ``start_pack_run`` lists one file per confirmed
+delegate and queues a task for each (ids only, after commit); ``generate_pack`` makes one.
+
+A pack is named by a hash of what it was made from, written to a temporary file in the same
+folder and renamed into place, so a worker killed mid-way leaves no half file, a retried
+task finds finished work, and a pack is drawn again only when its inputs change."""
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ..models import Booking, BookingStatus, PackFile, PackRun, PackStatus, RegionalEventPage
+from .queue import enqueue_after_commit
+
+
+def pack_folder(event_id: int) -> Path:
+    return Path(settings.RELAY_PACK_DIR) / f"meetup-{event_id}"
+
+
+def pack_path(event_id: int, booking_id: int, digest: str) -> Path:
+    return pack_folder(event_id) / f"{booking_id}-{digest[:20]}.pdf"
+
+
+@transaction.atomic
+def start_pack_run(*, event: RegionalEventPage, by) -> PackRun:
+    """A new run with a file for each confirmed booking, each queued once the run is saved."""
+    run = PackRun.objects.create(event=event, requested_by=by)
+    bookings = Booking.objects.filter(event=event, status=BookingStatus.CONFIRMED).order_by("pk")
+    files = PackFile.objects.bulk_create([PackFile(run=run, booking=booking) for booking in bookings])
+    for pack_file in files:
+        enqueue_after_commit("planner.tasks.generate_pack", pack_file.pk)
+    return run
+
+
+def generate_pack(*, pack_file_id: int, base_url: str = "") -> None:
+    """Make one delegate's pack for its run, or reuse the file made from the same inputs.
+    An error is recorded on the file and raised again, so the queue retries it."""
+    from ..packs.context import pack_context
+    from ..packs.pack import render_pack
+
+    pack_file = PackFile.objects.select_related("booking__delegate", "run__event").filter(pk=pack_file_id).first()
+    if pack_file is None or pack_file.status == PackStatus.DONE:
+        return
+    PackFile.objects.filter(pk=pack_file.pk).update(attempts=F("attempts") + 1)
+    try:
+        event = pack_file.run.event.specific
+        context = pack_context(delegate=pack_file.booking.delegate, event=event, base_url=base_url or site_url())
+        digest = hashlib.sha256(pickle.dumps(replace(context, made_at=None))).hexdigest()
+        target = pack_path(event.pk, pack_file.booking_id, digest)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(target, render_pack(context))
+    except Exception as error:
+        PackFile.objects.filter(pk=pack_file.pk).update(status=PackStatus.FAILED, error=str(error)[:300])
+        raise
+    PackFile.objects.filter(pk=pack_file.pk).update(
+        status=PackStatus.DONE, digest=digest, error="", finished_at=timezone.now()
+    )
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write ``data`` so that ``target`` is either absent or complete, never half written."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".partial-", suffix=".pdf")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def site_url() -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+
+
+def run_files(run: PackRun) -> list[Path]:
+    """The finished files of ``run``, in booking order (delegates by name)."""
+    done = (
+        run.files.filter(status=PackStatus.DONE)
+        .select_related("booking__delegate")
+        .order_by("booking__delegate__name", "pk")
+    )
+    return [pack_path(run.event_id, f.booking_id, f.digest) for f in done if f.digest]
