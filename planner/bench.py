@@ -44,6 +44,7 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--scale", type=int, default=1, help="1,200 x N delegates (100 gives 120,000)")
     parser.add_argument("--keep", action="store_true", help="reuse the bench database instead of building it afresh")
+    parser.add_argument("--packs", type=int, default=1200, help="packs to make through the queue (0 to skip)")
     args = parser.parse_args(argv)
 
     var = Path(__file__).resolve().parent.parent / "var"
@@ -128,7 +129,105 @@ def main(argv=None) -> int:
     measure_discussions(client, conference, big.conference, args.repeat)
     measure_carry_forward(conference, args.repeat)
     measure_pack(conference, args.repeat)
+    measure_pack_queue(conference, url, count=args.packs)
     return 0
+
+
+def measure_pack_queue(conference, database_url: str, *, count: int) -> None:
+    """``count`` packs for one meetup made by two real django-q2 workers (Redis broker when
+    a Redis answers on 127.0.0.1:6379, else the ORM broker): wall time from the first task
+    queued to the last file renamed into place, and each worker's peak memory."""
+    import shutil
+    import subprocess
+    import tempfile
+    from datetime import timedelta
+
+    from planner import services
+    from planner.models import Booking, BookingStatus, Delegate, PackFile, PackRun, RegionalEventPage
+
+    if count <= 0:
+        return
+    template = RegionalEventPage.objects.live().child_of(conference).order_by("start").first()
+    meetup = RegionalEventPage.objects.filter(slug="bench-packs").first()
+    if meetup is None:
+        meetup = services.add_meetup(
+            conference=conference,
+            title="Bench meetup for packs",
+            slug="bench-packs",
+            venue=template.venue,
+            start=template.start + timedelta(days=60),
+            end=template.end + timedelta(days=60),
+            capacity=count,
+            agenda=[
+                services.AgendaItemPlan(
+                    title=item.title,
+                    start_time=item.start_time,
+                    end_time=item.end_time,
+                    continues=list(item.continues.all()),
+                )
+                for item in template.agenda_items.all()
+            ],
+        )
+    have = Booking.objects.filter(event=meetup).count()
+    people = Delegate.objects.exclude(bookings__event=meetup).order_by("pk")[: max(0, count - have)]
+    Booking.objects.bulk_create([Booking(delegate=d, event=meetup, status=BookingStatus.CONFIRMED) for d in people])
+    pack_dir = Path(tempfile.mkdtemp(prefix="relay-bench-packs-"))
+    env = {**os.environ, "DATABASE_URL": database_url, "RELAY_PACK_DIR": str(pack_dir), "Q_WORKERS": "2"}
+    env["DJANGO_SETTINGS_MODULE"] = "planner.settings.dev"
+    if redis_answers():
+        env["REDIS_URL"] = "redis://127.0.0.1:6379/14"
+    manage = [sys.executable, str(Path(__file__).resolve().parent.parent / "manage.py")]
+    queue_them = (
+        "from planner.models import RegionalEventPage; from planner.services.packs import start_pack_run; "
+        f"start_pack_run(event=RegionalEventPage.objects.get(pk={meetup.pk}), by=None)"
+    )
+    # Our own manage.py with fixed arguments: nothing untrusted reaches the shell.
+    subprocess.run([*manage, "shell", "-c", queue_them], env=env, check=True, capture_output=True, timeout=300)  # noqa: S603
+    started = time.perf_counter()  # from starting the workers to the last pack in place
+    cluster = subprocess.Popen([*manage, "qcluster"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    run = PackRun.objects.filter(event=meetup).order_by("-pk").first()
+    peak_mb = 0.0
+    try:
+        deadline = time.perf_counter() + 600
+        while time.perf_counter() < deadline:
+            left = PackFile.objects.filter(run=run, status="pending").count()
+            peak_mb = max(peak_mb, cluster_memory_mb(cluster.pid))
+            if left == 0:
+                break
+            time.sleep(0.5)
+        elapsed = time.perf_counter() - started
+    finally:
+        cluster.terminate()
+        cluster.wait(timeout=30)
+        shutil.rmtree(pack_dir, ignore_errors=True)
+    done = PackFile.objects.filter(run=run, status="done").count()
+    failed = PackFile.objects.filter(run=run, status="failed").count()
+    broker = "Redis" if "REDIS_URL" in env else "ORM"
+    label = f"{done:,} packs, 2 workers ({broker})"
+    print(f"{label:<28}{elapsed * 1000:>10.0f}{'':>9}  failed {failed}, cluster peak {peak_mb:.0f} MB")
+
+
+def redis_answers() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def cluster_memory_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and its children (the workers), from /proc."""
+    total = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if status.parent.name == str(pid) or fields.get("PPid", "").strip() == str(pid):
+            total += int(fields.get("VmRSS", "0 kB").split()[0])
+    return total / 1024
 
 
 def measure_pack(conference, repeat: int) -> None:
