@@ -48,3 +48,29 @@ def styles() -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", fontName=regular, fontSize=8.5, leading=11, textColor=MUTED, spaceAfter=8),
         "cell": ParagraphStyle("cell", fontName=regular, fontSize=9, leading=11, textColor=INK),
     }
+
+
+def draw_qr(canvas, value: str, x: float, y: float, size: float, border: int = 2) -> None:
+    """A QR code of ``value`` with its lower-left corner at (x, y), ``size`` square: one
+    filled path of the dark runs, which is many times faster to draw than a shape per module."""
+    import itertools
+
+    from reportlab.graphics.barcode import qrencoder
+
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(value)
+    code.make()
+    count = code.getModuleCount()
+    box = size / (count + 2 * border)
+    path = canvas.beginPath()
+    for row_index, row in enumerate(code.modules):
+        column = 0
+        for dark, run in itertools.groupby(bool(cell) for cell in row):
+            length = len(list(run))
+            if dark:
+                path.rect(x + (column + border) * box, y + size - (row_index + border + 1) * box, length * box, box)
+            column += length
+    canvas.saveState()
+    canvas.setFillColor(INK)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()

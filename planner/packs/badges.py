@@ -5,14 +5,12 @@ each with the person's name, organisation, the meetup and a check-in QR code. Da
 from dataclasses import dataclass
 from io import BytesIO
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as pdfcanvas
 
-from . import INK, MUTED, RULE, fonts
+from . import INK, MUTED, RULE, draw_qr, fonts
 
 
 @dataclass
@@ -70,11 +68,7 @@ def render_badges(badges: list[Badge], *, layout: str = "8up", title: str = "Bad
         sheet.setFont(regular, fit(badge.event, regular, 11 if big else 8, text_width, smallest=6))
         sheet.drawString(x + pad, y + pad, badge.event)
         if badge.check_in_url:
-            widget = QrCodeWidget(badge.check_in_url, barLevel="M")
-            x0, y0, x1, y1 = widget.getBounds()
-            drawing = Drawing(qr_size, qr_size, transform=[qr_size / (x1 - x0), 0, 0, qr_size / (y1 - y0), 0, 0])
-            drawing.add(widget)
-            drawing.drawOn(sheet, x + width - pad - qr_size, y + pad)
+            draw_qr(sheet, badge.check_in_url, x + width - pad - qr_size, y + pad, qr_size)
     if not badges:
         sheet.setFont(regular, 12)
         sheet.drawString(20 * mm, A4[1] - 30 * mm, "Nobody has a confirmed place yet.")

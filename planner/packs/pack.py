@@ -6,7 +6,6 @@ import math
 from io import BytesIO
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Circle, Drawing, Line, String
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -22,7 +21,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable
 
-from . import ACCENT, INK, MUTED, RULE, fonts, styles
+from . import ACCENT, INK, MUTED, RULE, draw_qr, fonts, styles
 
 
 class Heading(Paragraph):
@@ -72,11 +71,7 @@ class QrCode(Flowable):
         self.width = self.height = size
 
     def draw(self):
-        widget = QrCodeWidget(self.value, barLevel="M")
-        x0, y0, x1, y1 = widget.getBounds()
-        drawing = Drawing(self.size, self.size, transform=[self.size / (x1 - x0), 0, 0, self.size / (y1 - y0), 0, 0])
-        drawing.add(widget)
-        drawing.drawOn(self.canv, 0, 0)
+        draw_qr(self.canv, self.value, 0, 0, self.size)
 
 
 def small_map(points: list[tuple[float, float, str]], width: float, height: float, font: str) -> Drawing:
