@@ -96,6 +96,7 @@ def pack_context(*, delegate, event=None, conference=None, base_url: str = "") -
     from ..geography import haversine_km
     from ..models import Booking, SessionPage
     from ..models.people import ACTIVE_STATUSES
+    from ..people import visible_delegates
 
     viewer_zone = timefmt.zone(delegate.time_zone)
     conference = conference or event.get_parent().specific
@@ -161,11 +162,11 @@ def pack_context(*, delegate, event=None, conference=None, base_url: str = "") -
         for s in cf.people_to_meet(event, viewer=delegate, booked=booked)
     ]
     tables, _saved = cf.cached_tables(event, booked=booked)
-    coming = cf.whos_coming(event, viewer=delegate, booked=booked)
-    names = {a.delegate.pk: a.delegate.name for a in coming.shown}
-    mine = next(
-        (t for t in cf.tables_for_viewer(tables, names=names, shown_ids=set(names), viewer=delegate) if t.yours), None
-    )
+    own_table = [t for t in tables if delegate.pk in t.members][:1]  # only its people need naming
+    seen = visible_delegates(delegate, among=own_table[0].members) if own_table else []
+    names = {person.pk: person.name for person in seen}
+    shown = cf.tables_for_viewer(own_table, names=names, shown_ids=set(names), viewer=delegate)
+    mine = shown[0] if shown else None
     getting_there = ""
     points = [(float(venue.latitude), float(venue.longitude), venue.name)] if venue.latitude is not None else []
     home = delegate.home_place
