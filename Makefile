@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-postgres lint bench clean-db
+.PHONY: run setup test test-postgres lint bench clean-db system-deps
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,12 +31,21 @@ setup: $(STAMP)
 run: setup
 	bin/run-dev $(HOST) $(PORT)
 
+# Debian's chromium (browser tests) and poppler-utils (PDF pages to PNG): installed when we
+# can (as root, or with passwordless sudo), else we stop and say how.
+system-deps:
+	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo"; \
+	  else echo "Install the browser and PDF tools first: sudo apt-get install chromium poppler-utils"; exit 1; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	fi
+
 ## The whole suite on the embedded default (SQLite), browser journeys included (Debian's chromium).
-test: $(STAMP) $(NODE_STAMP)
+test: $(STAMP) $(NODE_STAMP) system-deps
 	$(BIN)/pytest
 
 ## The whole suite against PostgreSQL (DATABASE_URL defaults to the local server's `test` database).
-test-postgres: $(STAMP) $(NODE_STAMP)
+test-postgres: $(STAMP) $(NODE_STAMP) system-deps
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest
 
 lint: $(STAMP)

@@ -1,8 +1,8 @@
 """Browser tests: playwright (PyPI) driving Debian's Chromium against Django's live server.
 
 Never `playwright install` (it downloads a browser, which this network refuses): Chromium
-comes from the system package. Without it the tests are skipped locally with the command to
-install it, and fail under CI, where a skipped browser test would hide a broken journey."""
+comes from the system package (`make test` installs it where it can). Without it the tests
+fail, saying what to install: a skipped browser test would hide a broken journey."""
 
 import os
 from pathlib import Path
@@ -31,10 +31,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def missing(thing: str, command: str):
-    message = f"{thing} is missing; install it with: {command}"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
+    """A browser test without its browser proves nothing: fail, saying what to install
+    (`make test` installs it first where it can)."""
+    pytest.fail(f"{thing} is missing; install it with: {command}")
 
 
 @pytest.fixture(scope="session")
