@@ -124,7 +124,8 @@ def main(argv=None) -> int:
     for name, path in personal:
         median, queries, status = measure(client, path, args.repeat)
         print(f"{name:<28}{median:>10.1f}{queries:>9}{status:>8}")
-    median, queries = measure_booking(meetup, args.repeat)
+    bookers = list(Delegate.objects.exclude(bookings__event=meetup).order_by("-pk")[: args.repeat + 1])
+    median, queries = measure_posts(bookers, f"/meetups/{meetup.pk}/book/")
     print(f"{'book a place (POST)':<28}{median:>10.1f}{queries:>9}{302:>8}")
     measure_discussions(client, conference, big.conference, args.repeat)
     measure_carry_forward(conference, args.repeat)
@@ -329,7 +330,9 @@ def measure_discussions(client, conference, big_conference, repeat: int) -> None
     settings.RELAY_POSTING_LIMITS = [(10**6, 60)]  # the bench posts faster than any person may
     session = SessionPage.objects.live().child_of(conference).order_by("start").first()
     posters = list(Delegate.objects.filter(registrations__conference=conference).order_by("-pk")[: repeat + 1])
-    median, queries = measure_post(posters, session)
+    median, queries = measure_posts(
+        posters, f"/sessions/{session.pk}/discuss/", {"body": "Benchmark: we **shared** the data weekly."}
+    )
     print(f"{'post a contribution (POST)':<28}{median:>10.1f}{queries:>9}{302:>8}")
 
 
@@ -370,28 +373,6 @@ def fill_discussion(session, size: int) -> None:
     for thread in threads:
         thread.reply_count = sum(1 for reply in replies if reply.parent_id == thread.pk)
     Contribution.objects.bulk_update(threads, ["reply_count"])
-
-
-def measure_post(posters, session) -> tuple[float, int]:
-    """Median server time and queries for a delegate posting a new thread on ``session``."""
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    timings, queries = [], 0
-    for index, delegate in enumerate(posters):
-        client = Client()
-        client.force_login(delegate.user)
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.post(
-                f"/sessions/{session.pk}/discuss/", {"body": "Benchmark: we **shared** the data weekly."}
-            )
-            timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 302, response.status_code
-        if index == 0:
-            queries = len(captured)
-    return statistics.median(timings), queries
 
 
 class BigConference:
@@ -499,23 +480,22 @@ def measure_suggestion() -> None:
     print(f"{label:<28}{elapsed:>10.1f}{'':>9}{len(towns):>8}")
 
 
-def measure_booking(meetup, repeat: int) -> tuple[float, int]:
-    """Median server time and queries for a delegate booking ``meetup`` (each a new delegate)."""
+def measure_posts(delegates, path: str, data: dict | None = None) -> tuple[float, int]:
+    """Median server time, and the first request's queries, for each delegate in turn
+    POSTing ``data`` to ``path`` (each a new person, as a crowd would)."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from planner.models import Delegate
-
-    bookers = list(Delegate.objects.exclude(bookings__event=meetup).order_by("-pk")[: repeat + 1])
     timings, queries = [], 0
-    for index, delegate in enumerate(bookers):
+    for index, delegate in enumerate(delegates):
         client = Client()
         client.force_login(delegate.user)
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
-            client.post(f"/meetups/{meetup.pk}/book/")
+            response = client.post(path, data or {})
             timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 302, (path, response.status_code)
         if index == 0:
             queries = len(captured)
     return statistics.median(timings), queries

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Coalesce, RowNumber
 
-from .discussion import label_authors, shown
+from .discussion import Suggestion, label_authors, shown
 from .models import (
     Booking,
     BookingStatus,
@@ -191,13 +191,6 @@ def discussed_with(viewer: Delegate, ids) -> set[int]:
         return set()
     rows = shown(Contribution.objects.filter(Q(pk__in=mine) | Q(parent_id__in=mine), author_id__in=ids))
     return set(rows.values_list("author_id", flat=True))
-
-
-@dataclass
-class Suggestion:
-    delegate: Delegate
-    score: int
-    reasons: list[str]
 
 
 def people_to_meet(

@@ -201,9 +201,7 @@ def count_activity(conference, *, tz) -> ActivityTable:
     Each day is a time range counted in SQL (one grouped query), so no row's timestamp is
     converted to the zone one by one."""
     contributions = shown(Contribution.objects.filter(session__stream__conference=conference))
-    days = [
-        conference.start_date + timedelta(days=n) for n in range((conference.end_date - conference.start_date).days + 1)
-    ]
+    days = conference.days
     edges = [datetime.combine(day, time.min, tzinfo=tz) for day in [*days, days[-1] + timedelta(days=1)]]
     buckets = {"before": Q(created_at__lt=edges[0]), "after": Q(created_at__gte=edges[-1])}
     for index in range(len(days)):

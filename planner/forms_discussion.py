@@ -52,3 +52,8 @@ class ThemesForm(forms.Form):
     def __init__(self, *args, conference_id: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["themes"].queryset = Theme.objects.filter(conference_id=conference_id)
+
+
+def discussion_forms() -> dict:
+    """The empty forms a discussion page offers: a new thread and a reply."""
+    return {"new_form": ContributionForm(), "reply_form": ContributionForm(reply=True)}

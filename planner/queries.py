@@ -153,13 +153,10 @@ def timetable_filters(conference: ConferencePage, *, tz_key: str, day: date | No
         params = {"tz": tz_key, "day": day.isoformat() if day else "", "stream": stream, **choice}
         return "?" + urlencode({k: v for k, v in params.items() if v}) + "#programme"
 
-    days = [
-        conference.start_date + timedelta(days=n) for n in range((conference.end_date - conference.start_date).days + 1)
-    ]
     streams = list(conference.streams.all())
     return {
         "days": [FilterLink("All days", query(day=""), day is None)]
-        + [FilterLink(f"{d:%a} {d.day} {d:%b}", query(day=d.isoformat()), d == day) for d in days],
+        + [FilterLink(f"{d:%a} {d.day} {d:%b}", query(day=d.isoformat()), d == day) for d in conference.days],
         "streams": [FilterLink("All streams", query(stream=""), not stream)]
         + [FilterLink(s.name, query(stream=s.slug), s.slug == stream) for s in streams],
         "narrowed": bool(day or stream),

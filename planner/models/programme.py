@@ -86,6 +86,13 @@ class ConferencePage(RoutablePageMixin, Page):
         return timefmt.zone(self.time_zone)
 
     @property
+    def days(self) -> list:
+        """Each date of the conference, first to last."""
+        from datetime import timedelta
+
+        return [self.start_date + timedelta(days=n) for n in range((self.end_date - self.start_date).days + 1)]
+
+    @property
     def delegate_count(self) -> int:
         """Delegates registered for this conference."""
         return self.registrations.count() if self.pk else 0
@@ -289,14 +296,13 @@ class SessionPage(Page):
     def discussion_context(self, request, viewer) -> dict:
         """The discussion on this session's page: a page of threads and what the viewer may do."""
         from .. import discussion
-        from ..forms_discussion import ContributionForm
+        from ..forms_discussion import discussion_forms
 
         found = discussion.session_discussion(self, viewer=viewer, page_number=request.GET.get("discussion_page"))
         on_page = [c for thread in found.threads for c in (thread, *thread.latest_replies)]
         return {
             "discussion": found,
-            "new_form": ContributionForm(),
-            "reply_form": ContributionForm(reply=True),
+            **discussion_forms(),
             **discussion.page_permissions(request.user, viewer, self, on_page),
         }
 

@@ -74,3 +74,23 @@ def draw_qr(canvas, value: str, x: float, y: float, size: float, border: int = 2
     canvas.setFillColor(INK)
     canvas.drawPath(path, stroke=0, fill=1)
     canvas.restoreState()
+
+
+def a4_document(buffer, *, title: str, subject: str, template=None, **extra):
+    """An A4 document with Relay's print margins and metadata (author, title, subject)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    return (template or SimpleDocTemplate)(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=20 * mm,
+        title=title,
+        author="Relay",
+        subject=subject,
+        **extra,
+    )

@@ -97,6 +97,7 @@ def pack_context(*, delegate, event=None, conference=None, base_url: str = "") -
     from ..models import Booking, SessionPage
     from ..models.people import ACTIVE_STATUSES
     from ..people import visible_delegates
+    from ..queries import meetup_agenda
 
     viewer_zone = timefmt.zone(delegate.time_zone)
     conference = conference or event.get_parent().specific
@@ -143,7 +144,7 @@ def pack_context(*, delegate, event=None, conference=None, base_url: str = "") -
             item.description,
             [s.title for s in item.continues.all()],
         )
-        for item in cf_agenda(event)
+        for item in meetup_agenda(event)
     ]
     sessions = cf.continued_sessions(event)
     carried = [
@@ -201,9 +202,3 @@ def table_people(table, own_name: str) -> str:
     if not names:
         return f"{others} other delegate{'s' if others != 1 else ''}" if others else ""
     return ", ".join(names) + (f" and {others} other{'s' if others != 1 else ''}" if others else "")
-
-
-def cf_agenda(event):
-    from ..queries import meetup_agenda
-
-    return meetup_agenda(event)

@@ -6,9 +6,9 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from . import INK, MUTED, RULE, TINT, fonts, styles
+from . import INK, MUTED, RULE, TINT, a4_document, fonts, styles
 
 
 def render_findings(report) -> bytes:
@@ -16,16 +16,8 @@ def render_findings(report) -> bytes:
     buffer = BytesIO()
     regular, bold = fonts()
     s = styles()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=18 * mm,
-        bottomMargin=20 * mm,
-        title=f"Findings: {report.conference}",
-        author="Relay",
-        subject=f"What delegates found at {report.conference}",
+    document = a4_document(
+        buffer, title=f"Findings: {report.conference}", subject=f"What delegates found at {report.conference}"
     )
     story = [
         Paragraph(f"Findings: {escape(report.conference)}", s["title"]),

@@ -21,7 +21,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable
 
-from . import ACCENT, INK, MUTED, RULE, draw_qr, fonts, styles
+from . import ACCENT, INK, MUTED, RULE, a4_document, draw_qr, fonts, styles
 
 
 class Heading(Paragraph):
@@ -115,16 +115,11 @@ def render_pack(ctx) -> bytes:
     buffer = BytesIO()
     regular, bold = fonts()
     s = styles()
-    document = PackDocument(
+    document = a4_document(
         buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=18 * mm,
-        bottomMargin=20 * mm,
         title=f"Delegate pack: {ctx.name}, {ctx.title}",
-        author="Relay",
         subject=ctx.title,
+        template=PackDocument,
         lang="en-GB",
     )
     story = [

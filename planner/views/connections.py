@@ -23,7 +23,7 @@ from ..services.connections import (
 from ..services.discussion import DiscussionRefused
 from .accounts import require_delegate
 from .delegates import back_to
-from .discussion import refused
+from .discussion import refused, too_many
 
 CONNECTION_REQUEST_LIMITS = [(20, 3600), (100, 86400)]
 
@@ -55,14 +55,8 @@ def connect(request, delegate_id: int):
     via = Contribution.objects.filter(pk=via_id).first() if via_id else None
     limited = take("connect", viewer.pk, CONNECTION_REQUEST_LIMITS)
     if limited is not None:
-        response = render(
-            request,
-            "discussion/limited.html",
-            {"reason": f"You can ask {limited.rule} people to connect. Please try again later."},
-            status=429,
-        )
-        response["Retry-After"] = str(limited.retry_after)
-        return response
+        reason = f"You can ask {limited.rule} people to connect. Please try again later."
+        return too_many(request, reason, limited.retry_after)
     try:
         connection = request_connection(requester=viewer, recipient=other, via=via)
     except DiscussionRefused as refusal:

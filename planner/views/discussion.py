@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import discussion as reads
 from ..converters import parse_id
-from ..forms_discussion import ContributionForm, ReportForm, ThemesForm
+from ..forms_discussion import ContributionForm, ReportForm, ThemesForm, discussion_forms
 from ..models import Contribution, SessionPage
 from ..people import viewer_delegate
 from ..ratelimit import take
@@ -70,11 +70,13 @@ def posting_limited(request, delegate):
             "what you wrote is below."
         )
         retry_after = limited.retry_after
+    return too_many(request, reason, retry_after, body=request.POST.get("body", ""))
+
+
+def too_many(request, reason: str, retry_after: int, *, body: str = ""):
+    """The 429 page: what the limit is, when to try again, and the words typed, kept."""
     response = render(
-        request,
-        "discussion/limited.html",
-        {"reason": reason, "body": request.POST.get("body", ""), "next": safe_next(request)},
-        status=429,
+        request, "discussion/limited.html", {"reason": reason, "body": body, "next": safe_next(request)}, status=429
     )
     response["Retry-After"] = str(retry_after)
     return response
@@ -132,11 +134,6 @@ def thread(request, contribution_id: int):
     context = reads.page_permissions(request.user, viewer, session, [opening, *replies.object_list])
     context.update(opening=opening, replies=replies, session=session, **discussion_forms())
     return render(request, "discussion/thread.html", context)
-
-
-def discussion_forms() -> dict:
-    """The empty forms a discussion page offers: a new thread and a reply."""
-    return {"new_form": ContributionForm(), "reply_form": ContributionForm(reply=True)}
 
 
 def own_contribution(request, contribution_id: int):

@@ -154,6 +154,7 @@ def test_facilitators_post_outcomes_back_into_the_thread_it_continued(client, wo
     assert refused.status_code == 400 and "does not continue that session" in text(refused)
     client.force_login(world["asha"].user)
     assert client.post(f"/meetups/{meetup.pk}/outcome/", {"session": continued.pk, "body": "x"}).status_code == 403
+    assert Contribution.objects.filter(from_meetup=meetup).count() == 1  # still only the facilitator's
 
 
 def test_the_findings_page_says_what_each_region_added(client, world):

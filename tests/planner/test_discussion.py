@@ -297,6 +297,7 @@ def test_replying_to_a_missing_or_foreign_thread_is_a_clear_4xx(client, priya, s
     assert client.post(f"/sessions/{session.pk}/discuss/", {"body": "x", "parent": "99999999"}).status_code == 404
     assert client.post(f"/sessions/{session.pk}/discuss/", {"body": "x", "parent": "abc"}).status_code == 400
     assert client.get("/discussion/99999999/").status_code == 404
+    assert Contribution.objects.count() == 1  # only the one made above
 
 
 def test_counts_show_on_the_timetable(client, priya, session, conference):

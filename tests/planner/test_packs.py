@@ -63,10 +63,13 @@ def test_the_web_version_says_the_same_for_screen_readers(client, world):
 def test_nobody_gets_someone_elses_pack(client, world, conference):
     stranger = person(conference, "Sam Stranger")
     client.force_login(stranger.user)
-    assert client.get(f"/my/pack/{world['meetup'].pk}/pdf/").status_code == 404
-    assert client.get(f"/my/pack/{world['meetup'].pk}/").status_code == 404
+    for path in (f"/my/pack/{world['meetup'].pk}/pdf/", f"/my/pack/{world['meetup'].pk}/"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert not response.content.startswith(b"%PDF") and b"Asha Patel" not in response.content
     client.logout()
-    assert client.get(f"/my/pack/{world['meetup'].pk}/pdf/").status_code == 302  # to log in
+    response = client.get(f"/my/pack/{world['meetup'].pk}/pdf/")
+    assert response.status_code == 302 and response["Location"].startswith("/account/login/")
 
 
 def test_a_hidden_delegate_never_appears_in_another_persons_pack(world):
@@ -132,7 +135,9 @@ def test_badge_sheets_hold_every_confirmed_name_eight_or_four_to_a_page(planner_
 
 def test_badges_are_for_planners_only(client, world):
     client.force_login(world["asha"].user)
-    assert client.get(f"/admin/meetups/{world['meetup'].pk}/badges/").status_code == 302
+    response = client.get(f"/admin/meetups/{world['meetup'].pk}/badges/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert not response.content.startswith(b"%PDF")
 
 
 def test_a_long_programme_keeps_the_pack_readable(world, conference):
@@ -239,4 +244,6 @@ def test_pack_downloads_are_for_planners_only(client, world, pack_dir):
 
     run = PackRun.objects.create(event=world["meetup"])
     client.force_login(world["asha"].user)
-    assert client.get(f"/admin/meetups/{world['meetup'].pk}/packs/{run.pk}/combined/").status_code == 302
+    for kind in ("combined", "zip"):
+        response = client.get(f"/admin/meetups/{world['meetup'].pk}/packs/{run.pk}/{kind}/")
+        assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
