@@ -36,7 +36,7 @@ def start_pack_run(*, event: RegionalEventPage, by) -> PackRun:
     bookings = Booking.objects.filter(event=event, status=BookingStatus.CONFIRMED).order_by("pk")
     files = PackFile.objects.bulk_create([PackFile(run=run, booking=booking) for booking in bookings])
     for pack_file in files:
-        enqueue_after_commit("planner.tasks.generate_pack", pack_file.pk)
+        enqueue_after_commit("planner.tasks.generate_pack", pack_file.pk, keep_success=False)
     return run
 
 

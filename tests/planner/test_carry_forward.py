@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from pypdf import PdfReader
 
-from planner.carry_forward import suggest_tables
+from planner.carry_forward import people_to_meet, suggest_tables
 from planner.models import Contribution, MeetupTables, Visibility
 from planner.services.bookings import book_meetup
 from planner.services.connections import request_connection, respond_to_connection
@@ -260,3 +260,21 @@ def test_the_digests_cost_the_same_queries_however_busy_the_sessions(world, conf
         digests = collect_digests(sessions)
     assert len(busy) == len(quiet)
     assert len(digests[0].open_questions) == 3 and len(digests[0].most_replied) == 3  # cut in the database
+
+
+def test_people_to_meet_passes_over_hidden_people_however_well_they_match(world, conference):
+    """Candidates are ranked before the visibility rule is applied, a few at a time: a crowd
+    of hidden people who share more threads with Asha must not push Tom off her list."""
+    asha, tom = world["asha"], world["tom"]
+    mine = [
+        post_contribution(author=asha, session=world["continued"], body=text)
+        for text in ("Anyone pooled budgets for this?", "Who runs your discharge hub?")
+    ]
+    crowd = [person(conference, f"Hidden {n}", Visibility.HIDDEN) for n in range(10)]
+    for delegate in crowd:
+        book_meetup(delegate=delegate, event=world["meetup"])
+        for thread in (world["busy"], *mine):
+            post_contribution(author=delegate, session=world["continued"], body="Same here.", parent=thread)
+    ranked = people_to_meet(world["meetup"], viewer=asha, limit=2)
+    assert [s.delegate.name for s in ranked] == ["Tom Okafor"]
+    assert ranked[0].reasons == ["You both wrote in 2 threads"]
