@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test test-postgres lint bench clean-db system-deps
+.PHONY: run serve setup test test-postgres lint audit bench clean-db system-deps
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ setup: $(STAMP)
 run: setup
 	bin/run-dev $(HOST) $(PORT)
 
+## Production settings: gunicorn and django-q2 workers, after check --deploy, migrate and
+## collectstatic. Needs the environment of README "Deploying" (SECRET_KEY, ALLOWED_HOSTS, ...).
+serve: $(STAMP)
+	bin/serve
+
 # Debian's chromium (browser tests) and poppler-utils (PDF pages to PNG): installed when we
 # can (as root, or with passwordless sudo), else we stop and say how.
 system-deps:
@@ -48,8 +53,14 @@ test: $(STAMP) $(NODE_STAMP) system-deps
 test-postgres: $(STAMP) $(NODE_STAMP) system-deps
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest
 
+## ruff, and bandit for security smells (medium and high severity fail).
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/bandit --quiet --recursive planner cms venues --severity-level medium
+
+## Known advisories for the pinned runtime dependencies (asks PyPI).
+audit: $(STAMP)
+	$(BIN)/pip-audit --requirement requirements.txt --vulnerability-service pypi --progress-spinner off
 
 ## Server-side median time and query counts for the public pages, on a throwaway database.
 bench: $(STAMP)

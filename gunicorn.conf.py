@@ -1,11 +1,25 @@
-"""gunicorn settings read automatically from the project directory (see README: Deployment)."""
+"""gunicorn settings read automatically from the project directory (see README: Deploying)."""
 
-import os
+import multiprocessing
+import sys
+from pathlib import Path
 
-bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the project, wherever gunicorn starts
+
+from planner.settings.env import env_int, env_str  # noqa: E402
+
+bind = env_str("GUNICORN_BIND", "127.0.0.1:8000")
+# gunicorn's rule of thumb: two per core, plus one.
+workers = env_int("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1, minimum=1)
 wsgi_app = "planner.wsgi:application"
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
-# Personal calendar feed tokens are passwords: redact them from access log lines.
+# Load Relay once, in the master, before forking: a missing or malformed setting stops
+# gunicorn at start with a message naming it, instead of workers failing to boot one by one.
+preload_app = True
+# Relay writes its own access line per request (JSON, with the request id); set
+# GUNICORN_ACCESS_LOG=- for gunicorn's as well. Either way tokens are redacted.
+accesslog = env_str("GUNICORN_ACCESS_LOG") or None
 logger_class = "planner.gunicorn_logging.RedactingLogger"
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Requests are small; a slow client cannot hold a worker longer than this.
+timeout = env_int("GUNICORN_TIMEOUT", 30, minimum=1)
+limit_request_line = 8190

@@ -1,18 +1,16 @@
-"""A gunicorn access logger that never writes a personal calendar token.
+"""A gunicorn access logger that never writes a personal calendar or check-in token.
 
 Calendar apps cannot log in, so the token in /calendar/me/<token>.ics is a password; access
 logs are the usual place such secrets leak. gunicorn.conf.py selects this logger."""
 
-import re
-
 from gunicorn.glogging import Logger
 
-PERSONAL_FEED = re.compile(r"(/calendar/me/)[^/\s?#\"]+")
+from .observability import redact
 
 
 def redact_tokens(text):
-    """``text`` with any personal feed token replaced by ‘[token]’."""
-    return PERSONAL_FEED.sub(r"\1[token]", text) if isinstance(text, str) else text
+    """``text`` with tokens and email addresses replaced, as in the application's own logs."""
+    return redact(text) if isinstance(text, str) else text
 
 
 class RedactingLogger(Logger):

@@ -12,6 +12,8 @@ from .views import packs
 from .views.health import healthz
 from .views.nearby import near
 
+handler500 = "planner.views.errors.server_error"
+
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),

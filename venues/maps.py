@@ -62,7 +62,7 @@ def render_map_svg(markers: list[MapPoint], towns: list[tuple[float, float]], *,
         shape = (
             f'<circle cx="{x}" cy="{y}" r="8" fill="{marker.colour}" stroke="#fff" stroke-width="2.5"/>'
             f'<text x="{x + dx}" y="{y + 6}" text-anchor="{anchor}" font-size="19" font-weight="700" '
-            f'fill="#0b0c0c" stroke="#fff" stroke-width="4" style="paint-order:stroke">{label}</text>'
+            f'fill="#0b0c0c" stroke="#fff" stroke-width="4" class="map-label">{label}</text>'
         )
         parts.append(shape)
     parts.append("</svg>")

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from .env import env_choice, env_int, env_str, env_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("RELAY_VAR_DIR", BASE_DIR / "var"))
 
@@ -46,7 +48,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line written while a request is handled carries its id.
+    "planner.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "planner.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,7 +119,7 @@ def database_from_url(url: str) -> dict:
     IMMEDIATE makes a writing transaction take SQLite's write lock when it begins, so two
     writers queue on ``timeout`` instead of failing half-way with "database is locked".
     """
-    config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")))
+    config = dj_database_url.parse(url, conn_max_age=env_int("CONN_MAX_AGE", 0))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
@@ -124,10 +129,14 @@ def database_from_url(url: str) -> dict:
     return config
 
 
-DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL") or sqlite_default_url())}
+DATABASES = {
+    "default": database_from_url(
+        env_url("DATABASE_URL", schemes={"sqlite", "postgres", "postgresql"}) or sqlite_default_url()
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env_url("REDIS_URL", schemes={"redis", "rediss", "unix"})
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -148,11 +157,11 @@ Q_CLUSTER = {
     "label": "Task queue",
 }
 if REDIS_URL:
-    Q_CLUSTER.update({"redis": REDIS_URL, "workers": int(os.environ.get("Q_WORKERS", "2"))})
+    Q_CLUSTER.update({"redis": REDIS_URL, "workers": env_int("Q_WORKERS", 2, minimum=1)})
 else:
     # The ORM broker on SQLite wants a single worker: more meet "database is locked".
-    default_workers = "1" if DATABASES["default"]["ENGINE"].endswith("sqlite3") else "2"
-    Q_CLUSTER.update({"orm": "default", "workers": int(os.environ.get("Q_WORKERS", default_workers))})
+    default_workers = 1 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 2
+    Q_CLUSTER.update({"orm": "default", "workers": env_int("Q_WORKERS", default_workers, minimum=1)})
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -181,10 +190,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Request size limits. A form post (a contribution, a profile) is far below 2.5 MB; larger
+# bodies get a 400 page saying so before any view reads them. Images and documents uploaded
+# in the admin may be up to 10 MB (the proxy's limit must be a little above: README).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
 WAGTAIL_SITE_NAME = "Relay"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = env_url("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000", schemes={"http", "https"})
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
@@ -193,34 +208,57 @@ WAGTAILAPI_LIMIT_MAX = 100
 # The viewer's zone when they have not chosen one (DESIGN.md: data rules).
 RELAY_DEFAULT_VIEWER_TIME_ZONE = "Europe/London"
 
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Relay <no-reply@relay.invalid>")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Relay <no-reply@relay.invalid>")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # Wagtail's own background tasks (search index, reference index) log every run at INFO.
-        "django_tasks": {"level": "WARNING"},
-        "wagtail": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
-    },
-}
+def logging_config(style: str) -> dict:
+    """Logging to stdout, one line per record, in ``style`` "json" (production's default) or
+    "text"; every record carries its request id and passes the redacting filter."""
+    formatter = "planner.observability.JsonFormatter" if style == "json" else "planner.observability.TextFormatter"
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {
+            "request_id": {"()": "planner.observability.RequestIdFilter"},
+            "redact": {"()": "planner.observability.RedactingFilter"},
+        },
+        "formatters": {"relay": {"()": formatter}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stdout",
+                "formatter": "relay",
+                "filters": ["request_id", "redact"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": LOG_LEVEL},
+        "loggers": {
+            "django.db.backends": {"level": "WARNING"},
+            # Wagtail's own background tasks (search index, reference index) log every run at INFO.
+            "django_tasks": {"level": "WARNING"},
+            "wagtail": {"level": "WARNING"},
+            "axes": {"level": "WARNING"},
+            # The access line per request (planner.observability); runserver writes its own.
+            "relay.requests": {"level": ACCESS_LOG_LEVEL},
+        },
+    }
+
+
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
+ACCESS_LOG_LEVEL = "WARNING"  # production.py turns the access lines on
+LOGGING = logging_config(env_choice("LOG_FORMAT", "text", {"text", "json"}))
 
 # Geocoding (venues/geocoding.py): the offline gazetteer by default. GEOCODER=nominatim uses
 # OpenStreetMap's Nominatim for venue addresses (background tasks only, 1 request/s, cached);
 # its usage policy asks for a NOMINATIM_USER_AGENT that names you and a contact address.
-GEOCODER = os.environ.get("GEOCODER", "gazetteer")
-NOMINATIM_USER_AGENT = os.environ.get("NOMINATIM_USER_AGENT", "")
-NOMINATIM_DOMAIN = os.environ.get("NOMINATIM_DOMAIN", "nominatim.openstreetmap.org")
+GEOCODER = env_choice("GEOCODER", "gazetteer", {"gazetteer", "nominatim"})
+NOMINATIM_USER_AGENT = env_str("NOMINATIM_USER_AGENT")
+NOMINATIM_DOMAIN = env_str("NOMINATIM_DOMAIN", "nominatim.openstreetmap.org")
 
 # Discussions. Posting limits are per delegate, counted in the cache (Redis in production,
 # so every gunicorn worker shares the count): (posts, seconds) pairs, all of which apply.
 RELAY_POSTING_LIMITS = [(5, 60), (60, 3600)]
 # A brand-new account waits this long before its first post: spam scripts rarely do.
-RELAY_NEW_ACCOUNT_COOL_OFF_MINUTES = int(os.environ.get("RELAY_NEW_ACCOUNT_COOL_OFF_MINUTES", "10"))
+RELAY_NEW_ACCOUNT_COOL_OFF_MINUTES = env_int("RELAY_NEW_ACCOUNT_COOL_OFF_MINUTES", 10)
 RELAY_EDIT_WINDOW_MINUTES = 30
 
 # Generated delegate packs hold personal data: kept outside MEDIA_ROOT, served only through

@@ -50,13 +50,23 @@ def browser():
         instance.close()
 
 
+def watch_policy(tab) -> list[str]:
+    """Collects what the Content Security Policy blocked on ``tab`` (chromium reports each as
+    a console error starting "Refused to"); the fixtures fail the test if anything was."""
+    blocked: list[str] = []
+    tab.on("console", lambda message: blocked.append(message.text) if message.text.startswith("Refused to") else None)
+    return blocked
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     context.set_default_timeout(10_000)
     tab = context.new_page()
+    blocked = watch_policy(tab)
     yield tab
     context.close()
+    assert not blocked, f"the Content Security Policy blocked: {blocked}"
 
 
 @pytest.fixture(scope="session")
@@ -161,6 +171,7 @@ def delegate_page(browser, site):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     context.set_default_timeout(10_000)
     tab = context.new_page()
+    blocked = watch_policy(tab)
     tab.goto(site["url"] + "/account/login/")
     tab.get_by_label("Email address").fill("priya@kirklees.gov.uk")
     tab.get_by_label("Password").fill("correct horse battery")
@@ -168,6 +179,7 @@ def delegate_page(browser, site):
     tab.wait_for_url("**/my/programme/")
     yield tab, delegate
     context.close()
+    assert not blocked, f"the Content Security Policy blocked: {blocked}"
 
 
 def screenshot(tab, name: str) -> None:

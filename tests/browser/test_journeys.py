@@ -7,7 +7,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from planner.models import Booking
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, watch_policy
 from tests.factories import DelegateFactory
 
 # Live-server tests commit for real; serialized rollback restores the home page and site
@@ -187,6 +187,7 @@ def test_a_planner_adds_a_meetup_in_the_admin_and_it_appears_in_nearby_search_an
     context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="en-GB")
     context.set_default_timeout(15_000)
     admin = context.new_page()
+    blocked = watch_policy(admin)  # the admin's own policy must still let Wagtail work
     admin.goto(site["url"] + "/admin/login/")
     admin.get_by_label("Username").fill("planner")
     admin.get_by_label("Password").fill("correct horse battery")
@@ -211,6 +212,7 @@ def test_a_planner_adds_a_meetup_in_the_admin_and_it_appears_in_nearby_search_an
     assert meetup.live and [s.title for s in meetup.agenda_items.get().continues.all()] == [site["sessions"][0].title]
 
     visitor = context.new_page()
+    blocked_public = watch_policy(visitor)
     visitor.goto(site["url"] + "/near/?q=Bradford")
     expect(visitor.get_by_role("link", name="West Yorkshire meetup")).to_be_visible()
     feed = visitor.request.get(site["url"] + "/calendar/regional.ics").text()
@@ -218,6 +220,7 @@ def test_a_planner_adds_a_meetup_in_the_admin_and_it_appears_in_nearby_search_an
     visitor.goto(site["url"] + meetup.url)
     expect(visitor.get_by_role("heading", name="Where the online conference left off")).to_be_visible()
     context.close()
+    assert not blocked and not blocked_public, f"the Content Security Policy blocked: {blocked + blocked_public}"
 
 
 def tab_to(page, target, *, limit: int = 120) -> None:

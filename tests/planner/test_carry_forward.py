@@ -265,7 +265,7 @@ def test_the_digests_cost_the_same_queries_however_busy_the_sessions(world, conf
 def test_people_to_meet_passes_over_hidden_people_however_well_they_match(world, conference):
     """Candidates are ranked before the visibility rule is applied, a few at a time: a crowd
     of hidden people who share more threads with Asha must not push Tom off her list."""
-    asha, tom = world["asha"], world["tom"]
+    asha = world["asha"]
     mine = [
         post_contribution(author=asha, session=world["continued"], body=text)
         for text in ("Anyone pooled budgets for this?", "Who runs your discharge hub?")

@@ -1,0 +1,239 @@
+"""Production hardening that a person relies on without seeing it: a mistyped setting stops
+start-up with its name; pages carry a strict Content Security Policy; every state change
+needs a CSRF token; oversized requests get a clear 400; the admin is for staff only; logs
+carry a request id and never a token or an email address."""
+
+import io
+import json
+import logging
+import logging.config
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.resolvers import RegexPattern, RoutePattern
+
+from planner.models import Contribution
+from planner.settings.base import logging_config
+from tests.factories import DelegateFactory, make_session
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_KEY = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOP"
+
+
+def start(extra_env: dict, *command: str) -> subprocess.CompletedProcess:
+    """``manage.py <command>`` on production settings with a valid base environment."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS"))
+    }
+    env |= {"DJANGO_SETTINGS_MODULE": "planner.settings.production", "SECRET_KEY": GOOD_KEY}
+    env |= {"ALLOWED_HOSTS": "relay.example.org", "RELAY_VAR_DIR": str(ROOT / "var")}
+    env |= extra_env
+    env = {key: value for key, value in env.items() if value is not None}
+    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+        [sys.executable, str(ROOT / "manage.py"), *command], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("SECRET_KEY", None),
+        ("SECRET_KEY", "too-short"),
+        ("ALLOWED_HOSTS", None),
+        ("DATABASE_URL", "postgress://relay@db/relay"),
+        ("DATABASE_URL", "relay.sqlite3"),
+        ("REDIS_URL", "localhost:6379"),
+        ("Q_WORKERS", "two"),
+        ("Q_WORKERS", "0"),
+        ("CONN_MAX_AGE", "-5"),
+        ("SECURE_SSL_REDIRECT", "maybe"),
+        ("EMAIL_PORT", "smtp"),
+        ("LOG_LEVEL", "LOUD"),
+        ("WAGTAILADMIN_BASE_URL", "relay.example.org"),
+    ],
+)
+def test_a_missing_or_malformed_setting_stops_start_up_naming_it(variable, value):
+    result = start({variable: value}, "check")
+    assert result.returncode != 0
+    assert result.stderr.startswith("Relay cannot start:") and variable in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_well_formed_production_environment_passes_the_deployment_checks():
+    result = start({"DATABASE_URL": "sqlite:///" + str(ROOT / "var" / "deploy-check.sqlite3")}, "check", "--deploy")
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_gunicorn_stops_at_start_naming_a_malformed_variable():
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env |= {"DJANGO_SETTINGS_MODULE": "planner.settings.production", "SECRET_KEY": GOOD_KEY}
+    env |= {"ALLOWED_HOSTS": "relay.example.org", "REDIS_URL": "localhost:6379", "GUNICORN_BIND": "127.0.0.1:0"}
+    result = subprocess.run(  # noqa: S603 - our own gunicorn with its config file
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert result.returncode != 0
+    assert "Relay cannot start: REDIS_URL" in result.stderr
+    assert "Booting worker" not in result.stderr  # nothing half-started
+
+
+def directive(response, name: str) -> str:
+    policy = dict(
+        part.strip().split(" ", 1) for part in response.headers["Content-Security-Policy"].split(";") if part.strip()
+    )
+    return policy[name]
+
+
+def test_public_pages_allow_no_inline_script_and_have_none(client, conference):
+    session = make_session(conference, title="Hospital discharge")
+    for path in ["/", conference.url, session.url, "/near/?q=Leeds", "/account/signup/", "/no-such-page/"]:
+        response = client.get(path)
+        assert directive(response, "script-src") == "'self'"
+        assert directive(response, "style-src") == "'self'"
+        assert directive(response, "frame-ancestors") == "'none'"
+        page = BeautifulSoup(response.content, "html.parser")
+        assert all(script.get("src") for script in page.find_all("script")), path
+        assert not page.select("[style]"), path
+        inline_handlers = [attr for tag in page.find_all(True) for attr in tag.attrs if attr.startswith("on")]
+        assert not inline_handlers, path
+
+
+def test_the_admin_relaxes_the_policy_only_behind_its_login(client, planner_client):
+    assert "'unsafe-inline'" not in directive(client.get("/admin/login/"), "script-src")
+    assert directive(planner_client.get("/admin/"), "script-src") == "'self' 'unsafe-inline'"
+    assert directive(planner_client.get("/admin/"), "frame-ancestors") == "'none'"
+
+
+def test_the_admin_is_for_staff_groups_only(client, conference):
+    delegate = DelegateFactory()
+    client.force_login(delegate.user)
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    moderator = DelegateFactory().user
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    client.force_login(moderator)
+    assert client.get("/admin/").status_code == 200
+
+
+def sample_paths():
+    """A concrete path for every URL pattern of the site (Wagtail's admin included): each
+    parameter filled with a value its converter accepts. Regex patterns with groups are
+    left out (a few in Wagtail's admin); the page-serving catch-all is covered by "/"."""
+
+    def fill(pattern) -> str | None:
+        if isinstance(pattern, RoutePattern):
+            converters = pattern.converters
+
+            def value(match):
+                regex = converters[match.group(2)].regex
+                return next(v for v in ("1", "abc", "a-b", "2026-01-01") if re.fullmatch(regex, v))
+
+            return re.sub(r"<(?:(\w+):)?(\w+)>", value, str(pattern))
+        if isinstance(pattern, RegexPattern) and not pattern.regex.groups:
+            return re.sub(r"\\(.)", r"\1", str(pattern).lstrip("^").rstrip("$").replace("\\Z", ""))
+        return None
+
+    def walk(patterns, prefix):
+        for entry in patterns:
+            part = fill(entry.pattern)
+            if part is None:
+                continue
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, prefix + part)
+            elif isinstance(entry, URLPattern):
+                yield "/" + prefix + part
+
+    return sorted(set(walk(get_resolver().url_patterns, ""))) + ["/"]
+
+
+@pytest.mark.django_db
+def test_every_state_change_needs_a_csrf_token(django_user_model):
+    """A logged-in planner's browser posting to any address of the site without the token
+    gets 403; the read-only API accepts no POST at all (403 or 405)."""
+    user = django_user_model.objects.create_superuser("planner", "planner@example.org", "correct horse battery")
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    paths = sample_paths()
+    assert len(paths) > 300  # the whole site, Wagtail's admin included
+    unprotected = []
+    for path in paths:
+        response = browser.post(path, {"body": "x"})
+        if path.startswith("/api/v2/"):
+            ok = response.status_code in (403, 405)  # never a write
+        else:
+            ok = response.status_code == 403 and b"CSRF" in response.content
+        if not ok:
+            unprotected.append((path, response.status_code))
+    assert not unprotected
+    assert not Contribution.objects.exists()
+
+
+def test_an_oversized_post_gets_a_clear_400_and_writes_nothing(client, conference, settings):
+    session = make_session(conference, title="Hospital discharge")
+    delegate = DelegateFactory()
+    client.force_login(delegate.user)
+    body = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    response = client.post(f"/sessions/{session.pk}/discuss/", {"body": body})
+    assert response.status_code == 400
+    assert "too large" in response.content.decode()
+    assert not Contribution.objects.exists()
+
+
+@pytest.fixture
+def json_log():
+    """The production logging configuration, writing to a buffer instead of stdout."""
+    config = logging_config("json")
+    config["handlers"]["console"]["stream"] = buffer = io.StringIO()
+    config["loggers"]["relay.requests"] = {"level": "INFO"}
+    logging.config.dictConfig(config)
+    yield buffer
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
+
+
+def lines(buffer) -> list[dict]:
+    return [json.loads(line) for line in buffer.getvalue().splitlines()]
+
+
+def test_log_lines_are_json_with_the_request_id_and_no_token(client, db, json_log):
+    token = "s3cret-calendar-token-0123456789"
+    response = client.get(f"/calendar/me/{token}.ics", headers={"X-Request-ID": "proxy-given-id-42"})
+    assert response.status_code == 404
+    assert response["X-Request-ID"] == "proxy-given-id-42"
+    written = lines(json_log)
+    assert written and all(line["request_id"] == "proxy-given-id-42" for line in written)
+    assert any(line["logger"] == "relay.requests" and line["status"] == 404 for line in written)
+    assert token not in json_log.getvalue() and "/calendar/me/[token]" in json_log.getvalue()
+
+
+def test_a_malformed_request_id_is_replaced_not_repeated(client, db):
+    response = client.get("/healthz", headers={"X-Request-ID": "<script>alert(1)</script>"})
+    assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
+
+
+@pytest.mark.urls("tests.planner.failing_urls")
+def test_an_error_logs_its_request_id_and_the_page_shows_it(db, json_log):
+    browser = Client(raise_request_exception=False)
+    response = browser.get("/broken/")
+    assert response.status_code == 500
+    rid = response["X-Request-ID"]
+    error = next(line for line in lines(json_log) if line["level"] == "ERROR")
+    assert error["request_id"] == rid and "RuntimeError" in error["error"]
+    assert "someone@example.org" not in json_log.getvalue()  # redacted from the traceback too
+    assert rid in response.content.decode()  # the reference a delegate can quote
