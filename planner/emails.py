@@ -94,6 +94,31 @@ def send_promotion_email(*, booking_id: int) -> None:
         booking.save(update_fields=["promotion_emailed_at"])
 
 
+def cancellation_email(*, cancellation, delegate_id: int) -> None:
+    """The email telling a delegate that a session they starred, or a meetup they booked, is
+    cancelled, with the reason and where to find the rest of the programme."""
+    from . import timefmt
+    from .models import Delegate, RegionalEventPage
+
+    delegate = Delegate.objects.select_related("user").get(pk=delegate_id)
+    page = cancellation.page.specific
+    meetup = isinstance(page, RegionalEventPage)
+    zone = page.zone if meetup else timefmt.zone(delegate.time_zone)
+    send_templated(
+        to=delegate.user.email,
+        template="cancelled",
+        context={
+            "name": delegate.name,
+            "page": page,
+            "meetup": meetup,
+            "when": timefmt.when(page.start, page.end, zone),
+            "reason": cancellation.reason,
+            "link": absolute(page.url or "/"),
+            "programme": absolute(reverse("account:my_programme")),
+        },
+    )
+
+
 def send_notification_digests() -> int:
     """Email each delegate one digest of what happened since their last: replies, answers,
     accepted answers and connection requests. Each delegate's digest is its own transaction:

@@ -46,7 +46,7 @@ def conference_sessions(conference: ConferencePage) -> QuerySet[SessionPage]:
         SessionPage.objects.live()
         .public()
         .child_of(conference)
-        .select_related("stream")
+        .select_related("stream", "cancellation")
         .prefetch_related("speakers")
         .order_by("start", "stream__sort_order", "title")
     )

@@ -29,7 +29,19 @@ def send_notification_digests() -> None:
     emails.send_notification_digests()
 
 
+def queue_pack_files(run_id: int) -> None:
+    from .services.packs import queue_pack_files as queue
+
+    queue(run_id=run_id)
+
+
 def generate_pack(pack_file_id: int) -> None:
     from .services.packs import generate_pack as make
 
     make(pack_file_id=pack_file_id)
+
+
+def send_cancellation_notices(cancellation_id: int) -> None:
+    from .services.cancellations import send_cancellation_notices as send
+
+    send(cancellation_id=cancellation_id)

@@ -7,7 +7,7 @@ from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Booking, ConferencePage, RegionalEventPage, SessionPage, Speaker, Stream, Theme
+from .models import Booking, Cancellation, ConferencePage, RegionalEventPage, SessionPage, Speaker, Stream, Theme
 from .models.people import ACTIVE_STATUSES
 
 
@@ -163,6 +163,33 @@ def booking_admin_urls():
         path("bookings/results/", BookingsReportView.as_view(results_only=True), name="planner_bookings_results"),
         path("bookings/<id:booking_id>/", manage_booking, name="planner_booking_manage"),
     ]
+
+
+@hooks.register("register_admin_urls")
+def programme_admin_urls():
+    from .admin_programme import cancel, move, programme
+
+    return [
+        path("conferences/<id:conference_id>/programme/", programme, name="planner_programme"),
+        path("sessions/<id:session_id>/move/", move, name="planner_move_session"),
+        path("pages/<id:page_id>/cancel/", cancel, name="planner_cancel_page"),
+    ]
+
+
+@hooks.register("register_page_header_buttons")
+def programme_buttons(page, user, view_name=None, next_url=None):
+    """"Programme" on a conference; "Move" on a session; "Cancel" or "Reinstate" on a session
+    or meetup, for those who may publish it."""
+    from wagtail.admin.widgets import Button
+
+    specific = page.specific_deferred
+    if isinstance(specific, ConferencePage) and page.permissions_for_user(user).can_edit():
+        yield Button("Programme", reverse("planner_programme", args=[page.pk]), icon_name="date", priority=5)
+    if isinstance(specific, SessionPage) and page.permissions_for_user(user).can_edit():
+        yield Button("Move", reverse("planner_move_session", args=[page.pk]), icon_name="time", priority=20)
+    if isinstance(specific, SessionPage | RegionalEventPage) and page.permissions_for_user(user).can_publish():
+        label = "Reinstate" if Cancellation.objects.filter(page_id=page.pk).exists() else "Cancel"
+        yield Button(label, reverse("planner_cancel_page", args=[page.pk]), icon_name="warning", priority=30)
 
 
 class PermissionMenuItem(MenuItem):

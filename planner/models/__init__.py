@@ -16,7 +16,10 @@ from .packs import PackFile, PackRun, PackStatus
 from .people import Booking, BookingStatus, Delegate, Registration, SessionStar, Visibility
 from .programme import (
     AgendaItem,
+    Cancellation,
+    CancellationNotice,
     ConferencePage,
+    Facilitation,
     RegionalEventPage,
     SessionFormat,
     SessionPage,
@@ -26,6 +29,9 @@ from .programme import (
 from .seats import EventSeats
 
 __all__ = [
+    "Cancellation",
+    "CancellationNotice",
+    "Facilitation",
     "Block",
     "Connection",
     "ConnectionStatus",

@@ -3,9 +3,11 @@ regional meetups that carry its sessions forward. Events are Wagtail pages; stre
 speakers are snippets."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -221,7 +223,24 @@ class Speaker(index.Indexed, models.Model):
         return ", ".join(part for part in (self.role, self.organisation) if part)
 
 
-class SessionPage(Page):
+class CancellableMixin:
+    """``called_off``: the page's Cancellation, or None (load it with select_related
+    ("cancellation") for lists)."""
+
+    @property
+    def called_off(self):
+        try:
+            return self.cancellation
+        except ObjectDoesNotExist:
+            return None
+
+    @property
+    def cancellation_reason(self) -> str:
+        """The reason given when it was cancelled; empty while it goes ahead (for the API)."""
+        return self.called_off.reason if self.called_off else ""
+
+
+class SessionPage(CancellableMixin, Page):
     """One online session in a stream of the conference it sits under."""
 
     stream = models.ForeignKey(Stream, on_delete=models.PROTECT, related_name="sessions")
@@ -231,6 +250,13 @@ class SessionPage(Page):
     speakers = ParentalManyToManyField(Speaker, blank=True, related_name="sessions")
     summary = models.TextField(help_text="Two or three sentences: what delegates will take away.")
     join_url = models.URLField(blank=True, verbose_name="online join link")
+    external_id = models.CharField(
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text="The session's id in the file it was imported from (CSV, pretalx, Sessionize); "
+        "importing the file again updates this session instead of adding another.",
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -255,8 +281,9 @@ class SessionPage(Page):
         APIField("summary"),
         APIField("stream", serializer=serializers.StreamSerializer()),
         APIField("speakers", serializer=serializers.SpeakerSerializer(many=True)),
+        APIField("cancellation_reason"),
     ]
-    api_select_related = ["stream"]
+    api_select_related = ["stream", "cancellation"]
     api_prefetch_related = ["speakers"]
 
     base_form_class = SessionPageForm
@@ -307,7 +334,7 @@ class SessionPage(Page):
         }
 
 
-class RegionalEventPage(Page):
+class RegionalEventPage(CancellableMixin, Page):
     """A face-to-face meetup at a venue that carries some of the conference's sessions forward."""
 
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="regional_events")
@@ -341,8 +368,9 @@ class RegionalEventPage(Page):
         APIField("agenda_items", serializer=serializers.AgendaItemSerializer(many=True)),
         APIField("places_left"),
         APIField("waitlist_count"),
+        APIField("cancellation_reason"),
     ]
-    api_select_related = ["venue", "seats"]
+    api_select_related = ["venue", "seats", "cancellation"]
     api_prefetch_related = ["agenda_items__continues"]
 
     base_form_class = RegionalEventPageForm
@@ -420,6 +448,51 @@ class RegionalEventPage(Page):
             "can_post_outcome": request.user.has_perm("planner.post_outcome") and bool(sessions),
             "continued": sessions,
         }
+
+
+class Cancellation(models.Model):
+    """A session or meetup called off: kept, and shown as cancelled with the reason, never
+    deleted (people have it in their calendars and agendas). Not page content, so a draft
+    or a later publish of the page never undoes it; reinstating deletes this row."""
+
+    page = models.OneToOneField(Page, on_delete=models.CASCADE, related_name="cancellation")
+    reason = models.TextField(help_text="Shown to delegates and sent to those affected.")
+    cancelled_at = models.DateTimeField(default=timezone.now)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Cancelled: {self.page}"
+
+
+class CancellationNotice(models.Model):
+    """That one delegate was told of one cancellation: the email goes at most once, even when
+    its task is retried."""
+
+    cancellation = models.ForeignKey(Cancellation, on_delete=models.CASCADE, related_name="notices")
+    delegate = models.ForeignKey("planner.Delegate", on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cancellation", "delegate"], name="one_notice_per_delegate")]
+
+    def __str__(self) -> str:
+        return f"{self.cancellation} told to delegate {self.delegate_id}"
+
+
+class Facilitation(models.Model):
+    """Who facilitates which meetup: a facilitator checks in, sees the delegate list and
+    posts outcomes for their own meetups only."""
+
+    event = models.ForeignKey(RegionalEventPage, on_delete=models.CASCADE, related_name="facilitations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="facilitations")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="one_facilitation_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.user} facilitates {self.event}"
 
 
 class AgendaItem(Orderable, ClusterableModel):

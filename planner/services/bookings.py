@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ..models import Booking, BookingStatus, Delegate, EventSeats, RegionalEventPage
+from ..models import Booking, BookingStatus, Cancellation, Delegate, EventSeats, RegionalEventPage
 from ..models.people import ACTIVE_STATUSES
 from .queue import enqueue_after_commit
 
@@ -37,6 +37,8 @@ def bookable_problem(*, event: RegionalEventPage, now=None) -> str | None:
     now = now or timezone.now()
     if not event.live:
         return "This meetup is not open for booking: it has been withdrawn or not yet published."
+    if called_off := Cancellation.objects.filter(page_id=event.pk).first():  # fresh: never a stale cached answer
+        return f"This meetup has been cancelled: {called_off.reason}"
     if event.start <= now:
         return "This meetup has already started or taken place, so it can no longer be booked."
     return None

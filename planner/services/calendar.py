@@ -9,7 +9,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import CalendarEntry, CalendarToken, Delegate, RegionalEventPage, SessionPage
+from ..models import CalendarEntry, CalendarToken, Cancellation, Delegate, RegionalEventPage, SessionPage
 
 TOKEN_BYTES = 32  # secrets.token_urlsafe(32) gives 43 characters
 
@@ -63,18 +63,24 @@ def fingerprint(fields: dict, *, cancelled: bool) -> str:
 
 @transaction.atomic
 def sync_calendar_entry(*, page) -> CalendarEntry:
-    """Bring the page's entry up to date after publishing (also un-cancels a republished page)."""
+    """Bring the page's entry up to date after publishing: cancelled while the page has a
+    ``Cancellation``, otherwise confirmed (which un-cancels a republished page)."""
     fields = entry_fields(page)
-    new_print = fingerprint(fields, cancelled=False)
+    called_off = Cancellation.objects.filter(page_id=page.pk).first()  # stays cancelled when edited
+    new_print = fingerprint(fields, cancelled=called_off is not None)
     entry = CalendarEntry.objects.select_for_update().filter(page_id=page.pk).first()
     now = timezone.now()
+    cancelled_at = called_off.cancelled_at if called_off else None
     if entry is None:
-        return CalendarEntry.objects.create(page_id=page.pk, fingerprint=new_print, last_modified=now, **fields)
+        return CalendarEntry.objects.create(
+            page_id=page.pk, fingerprint=new_print, last_modified=now, cancelled_at=cancelled_at, **fields
+        )
     rescheduled = entry.fingerprint != new_print  # what a calendar shows: SEQUENCE goes up
     edited = rescheduled or any(getattr(entry, name) != value for name, value in fields.items())
     for name, value in fields.items():
         setattr(entry, name, value)
-    entry.cancelled_at = None
+    edited = edited or entry.cancelled_at != cancelled_at
+    entry.cancelled_at = cancelled_at
     if rescheduled:
         entry.fingerprint, entry.sequence = new_print, entry.sequence + 1
     if edited:  # any change at all: LAST-MODIFIED moves, so caches and clients refresh

@@ -31,13 +31,28 @@ def pack_path(event_id: int, booking_id: int, digest: str) -> Path:
 
 @transaction.atomic
 def start_pack_run(*, event: RegionalEventPage, by) -> PackRun:
-    """A new run with a file for each confirmed booking, each queued once the run is saved."""
+    """A new run with a file for each confirmed booking. One task is queued once the run is
+    saved, and it queues a task per file: the planner's click does not wait for 1,200 queue
+    writes (about 20 ms each on the ORM broker)."""
     run = PackRun.objects.create(event=event, requested_by=by)
     bookings = Booking.objects.filter(event=event, status=BookingStatus.CONFIRMED).order_by("pk")
-    files = PackFile.objects.bulk_create([PackFile(run=run, booking=booking) for booking in bookings])
-    for pack_file in files:
-        enqueue_after_commit("planner.tasks.generate_pack", pack_file.pk, keep_success=False)
+    PackFile.objects.bulk_create([PackFile(run=run, booking=booking) for booking in bookings])
+    enqueue_after_commit("planner.tasks.queue_pack_files", run.pk)
     return run
+
+
+def queue_pack_files(*, run_id: int) -> int:
+    """Queue a ``generate_pack`` task for each unfinished file of a run (ids only); returns
+    how many. Running it twice queues duplicates that find their file done and stop."""
+    pending = list(
+        PackFile.objects.filter(run_id=run_id)
+        .exclude(status=PackStatus.DONE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for pack_file_id in pending:
+        enqueue_after_commit("planner.tasks.generate_pack", pack_file_id, keep_success=False)
+    return len(pending)
 
 
 def generate_pack(*, pack_file_id: int, base_url: str = "") -> None:

@@ -140,3 +140,34 @@ def add_meetup(
     )
     meetup.agenda_items = items
     return publish_child(parent=conference, page=meetup)
+
+
+@dataclass
+class MoveResult:
+    session: SessionPage
+    published: bool  # False: saved as a draft beside unpublished changes, for the planner to publish
+
+
+@transaction.atomic
+def move_session(*, session: SessionPage, start: datetime, end: datetime, stream: Stream, by=None) -> MoveResult:
+    """Give a session a new time and stream, checked by the same rules as the page form.
+
+    The move is made on the latest revision, so a planner's unpublished edits are kept, not
+    overwritten: a live page without pending edits is published at once (feeds update); a
+    page with pending edits gets a new draft holding both, to publish from the editor."""
+    session = SessionPage.objects.select_for_update().get(pk=session.pk)
+    conference = session.get_parent().specific
+    latest = session.get_latest_revision_as_object()
+    speakers = list(latest.speakers.all())
+    raise_problems(
+        session_problems(
+            conference=conference, stream=stream, start=start, end=end, speakers=speakers, session_id=session.pk
+        )
+    )
+    latest.start, latest.end, latest.stream = start, end, stream
+    publish = session.live and not session.has_unpublished_changes
+    revision = latest.save_revision(user=by, log_action=True)
+    if publish:
+        revision.publish(user=by)
+    session.refresh_from_db()
+    return MoveResult(session=session, published=publish)

@@ -47,3 +47,11 @@ def subscribe_links(context, path: str, name: str, *, download: bool = False, ex
         "download": download,
         "expanded": expanded,
     }
+
+
+@register.filter
+def session_status(page) -> str:
+    """ "live", "draft" or "cancelled", as the planner's programme view shows it."""
+    from ..workspace import session_status as status
+
+    return status(page)

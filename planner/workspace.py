@@ -1,0 +1,204 @@
+"""The planner's view of a whole programme: every session (draft, live or cancelled) as a
+days × streams grid, and the list of problems to fix before the event.
+
+Reads only, in a fixed number of queries whatever the size of the programme: sessions with
+their streams, cancellations and speakers; meetups with their venues and agendas. The
+problem finding works on those rows in memory (sorted sweeps, no query per session)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Prefetch
+
+from . import timefmt
+from .models import AgendaItem, ConferencePage, RegionalEventPage, SessionPage, Speaker
+from .queries import Timetable, build_timetable
+
+
+@dataclass
+class Problem:
+    """One thing to fix, in words, with the pages it concerns (to link to their editors)."""
+
+    kind: str
+    message: str
+    pages: list = field(default_factory=list)
+
+
+@dataclass
+class ProgrammeView:
+    conference: ConferencePage
+    timetable: Timetable
+    sessions: list[SessionPage]
+    meetups: list[RegionalEventPage]
+    speakers: list[Speaker]
+    problems: list[Problem]
+    day: date | None = None
+    stream: str = ""
+    speaker: int | None = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many sessions are draft, live and cancelled."""
+        totals = {"draft": 0, "live": 0, "cancelled": 0}
+        for session in self.sessions:
+            totals[session_status(session)] += 1
+        return totals
+
+
+def session_status(page) -> str:
+    """ "cancelled", "live" or "draft": what the grid and the CSV export call a page's state."""
+    if page.called_off:
+        return "cancelled"
+    return "live" if page.live else "draft"
+
+
+def programme_sessions(conference: ConferencePage) -> list[SessionPage]:
+    """Every session of ``conference``, published or not, in time order, with its stream,
+    cancellation and speakers loaded."""
+    return list(
+        SessionPage.objects.child_of(conference)
+        .select_related("stream", "cancellation")
+        .prefetch_related(Prefetch("speakers", queryset=Speaker.objects.order_by("name")))
+        .order_by("start", "stream__sort_order", "title")
+    )
+
+
+def programme_meetups(conference: ConferencePage) -> list[RegionalEventPage]:
+    """Every regional meetup of ``conference`` with venue, cancellation and agenda loaded."""
+    return list(
+        RegionalEventPage.objects.child_of(conference)
+        .select_related("venue", "cancellation")
+        .prefetch_related(Prefetch("agenda_items", queryset=AgendaItem.objects.prefetch_related("continues")))
+        .order_by("start", "title")
+    )
+
+
+def programme_view(
+    conference: ConferencePage, *, day: date | None = None, stream: str = "", speaker: int | None = None
+) -> ProgrammeView:
+    """The grid (narrowed to one day, stream or speaker when asked) and the problems of the
+    whole programme, which are always listed in full."""
+    sessions = programme_sessions(conference)
+    meetups = programme_meetups(conference)
+    streams = list(conference.streams.all())
+    tz = conference.zone
+    shown_streams = [s for s in streams if s.slug == stream] or streams
+    wanted = {s.pk for s in shown_streams}
+    shown = [
+        s
+        for s in sessions
+        if s.stream_id in wanted
+        and (day is None or s.start.astimezone(tz).date() == day)
+        and (speaker is None or any(p.pk == speaker for p in s.speakers.all()))
+    ]
+    speakers = sorted({p.pk: p for s in sessions for p in s.speakers.all()}.values(), key=lambda p: p.name)
+    return ProgrammeView(
+        conference=conference,
+        timetable=build_timetable(shown, shown_streams, tz=tz),
+        sessions=sessions,
+        meetups=meetups,
+        speakers=speakers,
+        problems=programme_problems(conference, sessions, meetups),
+        day=day,
+        stream=stream if stream in {s.slug for s in streams} else "",
+        speaker=speaker,
+    )
+
+
+def overlapping_pairs(sessions: list[SessionPage]):
+    """Each pair of ``sessions`` whose times overlap (a sweep over start times)."""
+    ordered = sorted(sessions, key=lambda s: (s.start, s.pk))
+    for index, first in enumerate(ordered):
+        for second in ordered[index + 1 :]:
+            if second.start >= first.end:
+                break
+            yield first, second
+
+
+def programme_problems(
+    conference: ConferencePage, sessions: list[SessionPage], meetups: list[RegionalEventPage]
+) -> list[Problem]:
+    """What a planner should fix: speaker clashes, overlaps within a stream, sessions outside
+    the conference's dates or without speakers or summary, and meetups whose venue cannot
+    be placed on a map or that continue no session. Cancelled sessions clash with nothing."""
+    tz = conference.zone
+    running = [s for s in sessions if not s.called_off]
+    problems: list[Problem] = []
+
+    by_speaker: dict[int, list[SessionPage]] = defaultdict(list)
+    names = {}
+    for session in running:
+        for speaker in session.speakers.all():
+            by_speaker[speaker.pk].append(session)
+            names[speaker.pk] = speaker.name
+    for speaker_id, theirs in sorted(by_speaker.items(), key=lambda item: names[item[0]]):
+        for first, second in overlapping_pairs(theirs):
+            problems.append(
+                Problem(
+                    "speaker clash",
+                    f"{names[speaker_id]} is in “{first.title}” and “{second.title}” at the same time "
+                    f"({at(first, tz)}).",
+                    [first, second],
+                )
+            )
+
+    by_stream: dict[int, list[SessionPage]] = defaultdict(list)
+    for session in running:
+        by_stream[session.stream_id].append(session)
+    for theirs in by_stream.values():
+        for first, second in overlapping_pairs(theirs):
+            problems.append(
+                Problem(
+                    "overlap in a stream",
+                    f"“{first.title}” and “{second.title}” overlap in {first.stream.name} ({at(first, tz)}).",
+                    [first, second],
+                )
+            )
+
+    for session in running:
+        first, last = session.start.astimezone(tz).date(), session.end.astimezone(tz).date()
+        if first < conference.start_date or last > conference.end_date:
+            problems.append(
+                Problem(
+                    "outside the dates",
+                    f"“{session.title}” is on {timefmt.long_date(first)}, outside the conference "
+                    f"({timefmt.long_date(conference.start_date)} to {timefmt.long_date(conference.end_date)}).",
+                    [session],
+                )
+            )
+        missing = [
+            what
+            for what, empty in (("speakers", not session.speakers.all()), ("summary", not session.summary.strip()))
+            if empty
+        ]
+        if missing:
+            problems.append(Problem("incomplete", f"“{session.title}” has no {' and no '.join(missing)}.", [session]))
+
+    for meetup in meetups:
+        if meetup.called_off:
+            continue
+        if meetup.venue.latitude is None or meetup.venue.longitude is None:
+            problems.append(
+                Problem(
+                    "venue not on the map",
+                    f"“{meetup.title}”: the venue {meetup.venue.name} has no coordinates, so nearby search "
+                    f"cannot find it. Check its postcode or town.",
+                    [meetup],
+                )
+            )
+        if not any(item.continues.all() for item in meetup.agenda_items.all()):
+            problems.append(
+                Problem(
+                    "continues nothing",
+                    f"“{meetup.title}” continues no online session: add an agenda item that continues one, "
+                    f"so it starts from the online discussion.",
+                    [meetup],
+                )
+            )
+    return problems
+
+
+def at(session: SessionPage, tz) -> str:
+    start: datetime = session.start.astimezone(tz)
+    return f"{timefmt.long_date(start.date())}, {timefmt.time_range(session.start, session.end, tz)}"
