@@ -8,7 +8,9 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import user_passes_test
+from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -327,19 +329,19 @@ def geography(request):
     return TemplateResponse(request, "planner/admin/geography.html", context)
 
 
-def can_view_bookings(user) -> bool:
-    return user.is_active and user.has_perm("planner.view_booking")
-
-
-@user_passes_test(can_view_bookings, login_url="wagtailadmin_login")
 def meetup_dashboard(request, event_id: int):
-    """One meetup at a glance for its planner: who is booked and waiting, their towns, the
-    threads they were active in, open questions and findings in the sessions it continues,
-    which sessions its people care about most, and the discussion tables (lock, adjust)."""
+    """One meetup at a glance for its planner (or, read-only, its facilitators): who is booked
+    and waiting, their towns, the threads they were active in, open questions and findings in
+    the sessions it continues, which sessions its people care about most, and the discussion
+    tables (lock, adjust). Anyone else gets a 404: not even the meetup's existence leaks."""
     from . import carry_forward as cf
+    from . import roles
     from .services.carry_forward import TablesRefused, lock_tables, move_to_table, unlock_tables
+    from .services.facilitation import name_facilitator, remove_facilitator
 
     event = get_object_or_404(RegionalEventPage.objects.select_related("venue"), pk=event_id)
+    if not roles.can_see_meetup_people(request.user, event):
+        raise Http404("No such meetup among yours.")
     can_change = request.user.has_perm("planner.change_booking")
     if request.method == "POST":
         if not can_change:
@@ -362,10 +364,16 @@ def meetup_dashboard(request, event_id: int):
                 delegate_id, table = parse_id(request.POST.get("delegate")), parse_id(request.POST.get("table"))
                 move_to_table(event=event, delegate_id=delegate_id or 0, table_number=table or 0)
                 messages.success(request, f"Moved to table {table}.")
+            elif action == "add_facilitator":
+                facilitation = name_facilitator(event=event, email=request.POST.get("email", ""))
+                messages.success(request, f"{facilitation.user.email} now facilitates this meetup.")
+            elif action == "remove_facilitator":
+                remove_facilitator(event=event, user_id=parse_id(request.POST.get("user")) or 0)
+                messages.success(request, "Removed: they no longer see this meetup's people.")
             else:
                 messages.error(request, "Choose lock, unlock or move.")
-        except TablesRefused as refusal:
-            messages.error(request, str(refusal))
+        except (TablesRefused, ValidationError) as refusal:
+            messages.error(request, " ".join(getattr(refusal, "messages", [str(refusal)])))
         return redirect("planner_meetup_dashboard", event_id=event.pk)
 
     bookings = list(
@@ -407,6 +415,8 @@ def meetup_dashboard(request, event_id: int):
         "size": size or (saved.table_size if saved else 6),
         "unseated": [(pk, names[pk]) for pk in confirmed if pk not in seated],
         "can_change": can_change,
+        "is_planner": roles.sees_every_meetup(request.user),
+        "facilitators": list(event.facilitations.select_related("user").order_by("user__email")),
         "pack_run": pack_run_progress(event),
         "page_title": f"Dashboard: {event.title}",
     }
@@ -429,3 +439,17 @@ def pack_run_progress(event):
         .first()
     )
     return run
+
+
+def my_meetups(request):
+    """A facilitator's meetups, each with its dashboard and badge sheet; planners see all."""
+    from . import roles
+    from .models import Facilitation
+
+    meetups = RegionalEventPage.objects.select_related("venue").order_by("start")
+    if not roles.sees_every_meetup(request.user):
+        mine = Facilitation.objects.filter(user_id=request.user.pk).values("event_id")
+        meetups = meetups.filter(pk__in=mine)
+    return TemplateResponse(
+        request, "planner/admin/my_meetups.html", {"page_title": "My meetups", "meetups": list(meetups)}
+    )

@@ -168,11 +168,13 @@ def booking_admin_urls():
 @hooks.register("register_admin_urls")
 def programme_admin_urls():
     from .admin_programme import cancel, move, programme
+    from .admin_views import my_meetups
 
     return [
         path("conferences/<id:conference_id>/programme/", programme, name="planner_programme"),
         path("sessions/<id:session_id>/move/", move, name="planner_move_session"),
         path("pages/<id:page_id>/cancel/", cancel, name="planner_cancel_page"),
+        path("my-meetups/", my_meetups, name="planner_my_meetups"),
     ]
 
 
@@ -190,6 +192,20 @@ def programme_buttons(page, user, view_name=None, next_url=None):
     if isinstance(specific, SessionPage | RegionalEventPage) and page.permissions_for_user(user).can_publish():
         label = "Reinstate" if Cancellation.objects.filter(page_id=page.pk).exists() else "Cancel"
         yield Button(label, reverse("planner_cancel_page", args=[page.pk]), icon_name="warning", priority=30)
+
+
+class FacilitatorMenuItem(MenuItem):
+    """"My meetups", for someone named as a meetup's facilitator (planners have Bookings)."""
+
+    def is_shown(self, request):
+        from .models import Facilitation
+
+        return Facilitation.objects.filter(user_id=request.user.pk).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def my_meetups_menu_item():
+    return FacilitatorMenuItem("My meetups", reverse("planner_my_meetups"), icon_name="group", order=240)
 
 
 class PermissionMenuItem(MenuItem):
@@ -252,3 +268,11 @@ def meetup_dashboard_button(page, user, view_name=None, next_url=None):
         yield Button(
             "Meetup dashboard", reverse("planner_meetup_dashboard", args=[page.pk]), icon_name="group", priority=10
         )
+
+
+@hooks.register("construct_homepage_panels")
+def conference_dashboard_panels(request, panels):
+    """A panel per live conference on the admin home page, for planners (see planner.dashboard)."""
+    from .dashboard import conference_panels
+
+    panels.extend(conference_panels(request))

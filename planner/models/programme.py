@@ -429,7 +429,7 @@ class RegionalEventPage(CancellableMixin, Page):
 
     def carry_forward_context(self, request, viewer) -> dict:
         """What the meetup carries from the online conference, for this viewer."""
-        from .. import carry_forward
+        from .. import carry_forward, roles
 
         sessions = carry_forward.continued_sessions(self)
         booked = carry_forward.attendee_ids(self)
@@ -445,7 +445,7 @@ class RegionalEventPage(CancellableMixin, Page):
             "people_to_meet": carry_forward.people_to_meet(self, viewer=viewer, booked=booked) if viewer else [],
             "tables": carry_forward.tables_for_viewer(tables, names=names, shown_ids=shown_ids, viewer=viewer),
             "tables_locked": bool(saved and saved.is_locked),
-            "can_post_outcome": request.user.has_perm("planner.post_outcome") and bool(sessions),
+            "can_post_outcome": bool(sessions) and roles.can_post_outcome(request.user, self),
             "continued": sessions,
         }
 

@@ -230,7 +230,6 @@ def add_theme(*, conference, name: str, description: str = "") -> Theme:
     return theme
 
 
-OUTCOME_PERMISSION = "planner.post_outcome"
 
 
 @transaction.atomic
@@ -238,9 +237,10 @@ def post_meetup_outcome(*, event, session: SessionPage, body: str, by) -> Contri
     """A facilitator brings a table's conclusion back into the online thread it continued:
     a new thread on ``session``, shown as "From the <town> meetup"."""
     from ..carry_forward import continued_sessions
+    from ..roles import can_post_outcome
 
-    if not by.has_perm(OUTCOME_PERMISSION):
-        raise DiscussionRefused("Only facilitators can post meetup outcomes.")
+    if not can_post_outcome(by, event):
+        raise DiscussionRefused("Only this meetup's facilitators can post its outcomes.")
     if session.pk not in {s.pk for s in continued_sessions(event)}:
         raise DiscussionRefused("This meetup does not continue that session.", status=400)
     text = validate_body(body)

@@ -2,12 +2,13 @@
 planners, and checking in at the door from the QR code."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, user_passes_test
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from .. import roles
 from ..models import Booking, BookingStatus, ConferencePage, RegionalEventPage
 from ..models.people import ACTIVE_STATUSES
 from ..packs.badges import LAYOUTS, Badge, render_badges
@@ -63,10 +64,13 @@ def online_pack_pdf(request, conference_id: int):
     return pdf_response(render_pack(pack_context(delegate=delegate, conference=conference)), "relay-pack-online.pdf")
 
 
-@user_passes_test(lambda user: user.is_active and user.has_perm("planner.view_booking"), login_url="wagtailadmin_login")
+@login_required(login_url="wagtailadmin_login")
 def badges(request, event_id: int):
-    """Badge sheets for everyone with a confirmed place, by name (``?layout=8up`` or ``4up``)."""
+    """Badge sheets for everyone with a confirmed place, by name (``?layout=8up`` or ``4up``),
+    for planners and the meetup's facilitators."""
     event = get_object_or_404(RegionalEventPage.objects.select_related("venue"), pk=event_id)
+    if not roles.can_see_meetup_people(request.user, event):
+        raise Http404("No such meetup among yours.")
     layout = request.GET.get("layout", "8up")
     if layout not in LAYOUTS:
         layout = "8up"
@@ -104,6 +108,13 @@ def check_in(request, token: str):
     if not request.user.has_perm("planner.check_in_delegate"):
         return render(request, "planner/check_in.html", {"show_at_desk": True})
     booking = Booking.objects.filter(pk=booking_id).select_related("delegate", "event").first()
+    if booking is not None and not roles.can_check_in(request.user, booking.event):
+        return render(
+            request,
+            "planner/check_in.html",
+            {"problem": "This delegate is booked at a meetup you do not facilitate: send them to its desk."},
+            status=403,
+        )
     if booking is None or booking.status == BookingStatus.CANCELLED:
         return render(request, "planner/check_in.html", {"problem": "This booking was cancelled."}, status=409)
     if request.method == "POST" and booking.attended_at is None:
@@ -117,15 +128,10 @@ def check_in(request, token: str):
     return render(request, "planner/check_in.html", {"booking": booking, "attended": attended})
 
 
-def planner_only(view):
-    return user_passes_test(
-        lambda user: user.is_active and user.has_perm("planner.view_booking"), login_url="wagtailadmin_login"
-    )(view)
-
-
-@planner_only
+@login_required(login_url="wagtailadmin_login")
 def pack_run_download(request, event_id: int, run_id: int, kind: str):
-    """A finished run's packs as one print-ready PDF (``combined``) or a zip of PDFs (``zip``)."""
+    """A finished run's packs as one print-ready PDF (``combined``) or a zip of PDFs (``zip``),
+    for planners and the meetup's facilitators."""
     import io
     import zipfile
 
@@ -135,6 +141,8 @@ def pack_run_download(request, event_id: int, run_id: int, kind: str):
     from ..services.packs import run_files
 
     run = get_object_or_404(PackRun.objects.select_related("event"), pk=run_id, event_id=event_id)
+    if not roles.can_see_meetup_people(request.user, run.event):
+        raise Http404("No such pack run among your meetups.")
     files = [path for path in run_files(run) if path.exists()]
     if not files:
         raise Http404("No packs are ready in this run yet.")

@@ -5,7 +5,6 @@ import io
 
 import pytest
 from bs4 import BeautifulSoup
-from django.contrib.auth.models import Group
 from pypdf import PdfReader
 
 from planner.models import Booking, Visibility
@@ -13,6 +12,7 @@ from planner.packs.context import check_in_token, pack_context
 from planner.packs.pack import render_pack
 from planner.services.agenda import register_online, set_star
 from planner.services.bookings import book_meetup
+from planner.services.facilitation import name_facilitator
 from tests.factories import DelegateFactory, UserFactory, make_session
 from tests.factories import registered_person as person
 
@@ -99,7 +99,7 @@ def test_the_qr_code_checks_a_delegate_in_only_for_a_facilitator(client, world):
     assert "Show this code at the welcome desk" in client.get(url).content.decode()
     assert client.post(url).status_code == 200 and Booking.objects.get(pk=booking.pk).attended_at is None
     facilitator = UserFactory(email="door@council.gov.uk")
-    facilitator.groups.add(Group.objects.get(name="Facilitators"))
+    name_facilitator(event=world["meetup"], email="door@council.gov.uk")
     client.force_login(facilitator)
     page = client.get(url).content.decode()
     assert "Tom Okafor" in page and "Check Tom Okafor in" in page
