@@ -13,6 +13,8 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 from cms.views import searchable
 
+from .outage import OUTAGE_ERRORS
+
 logger = logging.getLogger(__name__)
 
 
@@ -42,7 +44,9 @@ class ProgrammePagesAPIViewSet(PagesAPIViewSet):
         return super().initialize_request(request, *args, **kwargs)
 
     def handle_exception(self, exc):
-        if isinstance(exc, ValidationError | ValueError | OverflowError | DatabaseError):
+        # A lost database is not the client's fault: it goes on to the outage middleware (503).
+        refusable = isinstance(exc, ValidationError | ValueError | OverflowError | DatabaseError)
+        if refusable and not isinstance(exc, OUTAGE_ERRORS):
             logger.info("API request refused: %s", exc)
             message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else "A filter value is not valid."
             return Response({"message": message}, status=status.HTTP_400_BAD_REQUEST)

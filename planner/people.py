@@ -91,10 +91,15 @@ class ProgrammeItem:
 
 def my_programme(delegate: Delegate) -> list[ProgrammeItem]:
     """Starred sessions and active meetup bookings in time order, each flagged with what it clashes with."""
-    sessions = SessionPage.objects.live().filter(stars__delegate=delegate).select_related("stream").order_by("start")
+    sessions = (
+        SessionPage.objects.live()
+        .filter(stars__delegate=delegate)
+        .select_related("stream", "cancellation")
+        .order_by("start")
+    )
     bookings = (
         Booking.objects.filter(delegate=delegate, status__in=ACTIVE_STATUSES)
-        .select_related("event", "event__venue")
+        .select_related("event", "event__venue", "event__cancellation")
         .order_by("event__start")
     )
     waiting = [b for b in bookings if b.status == BookingStatus.WAITLISTED]
@@ -116,9 +121,10 @@ def my_programme(delegate: Delegate) -> list[ProgrammeItem]:
         for b in bookings
     ]
     items.sort(key=lambda item: (item.start, item.end, item.title))
-    for item in items:
+    going = [item for item in items if not item.page.called_off]  # a cancelled item clashes with nothing
+    for item in going:
         item.clashes_with = [
-            other.title for other in items if other is not item and other.start < item.end and item.start < other.end
+            other.title for other in going if other is not item and other.start < item.end and item.start < other.end
         ]
     return items
 

@@ -72,7 +72,10 @@ def generate_pack(*, pack_file_id: int, base_url: str = "") -> None:
         target = pack_path(event.pk, pack_file.booking_id, digest)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(target, render_pack(context))
+            partial = f".partial-{pack_file.pk}-"
+            for stale in target.parent.glob(partial + "*"):  # left by an attempt whose worker was killed
+                stale.unlink(missing_ok=True)
+            write_atomically(target, render_pack(context), prefix=partial)
     except Exception as error:
         PackFile.objects.filter(pk=pack_file.pk).update(status=PackStatus.FAILED, error=str(error)[:300])
         raise
@@ -81,9 +84,11 @@ def generate_pack(*, pack_file_id: int, base_url: str = "") -> None:
     )
 
 
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write ``data`` so that ``target`` is either absent or complete, never half written."""
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".partial-", suffix=".pdf")
+def write_atomically(target: Path, data: bytes, *, prefix: str = ".partial-") -> None:
+    """Write ``data`` so that ``target`` is either absent or complete, never half written.
+    A worker killed before the rename leaves a ``prefix``ed temporary file, which the next
+    attempt at the same file removes."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=prefix, suffix=".pdf")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)

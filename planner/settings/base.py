@@ -53,6 +53,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "planner.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside every middleware that can query (sessions, auth, messages, redirects, axes) so a
+    # lost database is a 503 wherever it is noticed; inside the ones that add headers.
+    "planner.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -120,6 +123,8 @@ def database_from_url(url: str) -> dict:
     writers queue on ``timeout`` instead of failing half-way with "database is locked".
     """
     config = dj_database_url.parse(url, conn_max_age=env_int("CONN_MAX_AGE", 0))
+    # A kept connection that a database restart closed is replaced at a request's first query.
+    config["CONN_HEALTH_CHECKS"] = True
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",

@@ -16,8 +16,11 @@ def database_answers() -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
-    except Exception:
-        logger.exception("healthz: the database did not answer")
+    except Exception as error:  # one line per probe: a load balancer probes every few seconds
+        logger.warning(
+            "healthz: the database did not answer: %s",
+            str(error).splitlines()[0] if str(error) else type(error).__name__,
+        )
         return False
 
 
@@ -28,8 +31,11 @@ def queue_answers() -> bool:
         broker.ping()
         broker.queue_size()
         return True
-    except Exception:
-        logger.exception("healthz: the task queue did not answer")
+    except Exception as error:
+        logger.warning(
+            "healthz: the task queue did not answer: %s",
+            str(error).splitlines()[0] if str(error) else type(error).__name__,
+        )
         return False
 
 

@@ -255,3 +255,60 @@ def test_starring_and_discussing_work_with_the_keyboard_alone(delegate_page, sit
     tab.keyboard.press("Enter")
     expect(tab.get_by_text("Your contribution is posted.")).to_be_visible()
     expect(tab.get_by_text("Typed without a mouse: our bins data is open too.")).to_be_visible()
+
+
+def test_journey_5_a_planner_moves_and_cancels_sessions_from_the_programme(browser, site):
+    """Journey 5: a planner (the Planners group, not a superuser) opens the conference's
+    programme from its admin page, moves a session, cancels another with a reason, and a
+    visitor sees both on the public timetable and the session page."""
+    from django.contrib.auth.models import Group
+
+    from planner.models import SessionPage
+    from tests.browser.test_accessibility import axe_violations
+    from tests.factories import UserFactory, london
+
+    planner = UserFactory(username="plannerpat", email="pat@council.gov.uk")
+    planner.groups.add(Group.objects.get(name="Planners"))
+    opening, second = site["sessions"]
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="en-GB")
+    context.set_default_timeout(15_000)
+    admin = context.new_page()
+    blocked = watch_policy(admin)
+    admin.goto(site["url"] + "/admin/login/")
+    admin.get_by_label("Username").fill("plannerpat")
+    admin.get_by_label("Password").fill("correct horse battery")
+    admin.get_by_role("button", name="Sign in").click()
+    admin.goto(site["url"] + f"/admin/pages/{site['conference'].pk}/edit/")
+    admin.get_by_role("button", name="Actions", exact=True).click()  # the page header's "…" menu
+    admin.get_by_role("menuitem", name="Programme").or_(admin.get_by_role("link", name="Programme")).first.click()
+    expect(admin.get_by_role("heading", name=f"Programme: {site['conference'].title}")).to_be_visible()
+    expect(admin.get_by_text("2 live, 0 draft, 0 cancelled")).to_be_visible()
+
+    admin.locator(".programme-session", has_text=second.title).get_by_role("link", name="Move").click()
+    admin.get_by_label("Day").select_option(label="Wednesday 10 March 2027")
+    admin.get_by_label("Starts").fill("14:00")
+    admin.get_by_label("Ends").fill("14:50")
+    admin.get_by_role("button", name="Move the session").click()
+    expect(admin.get_by_text(f"Moved “{second.title}” and published it")).to_be_visible()
+    second.refresh_from_db()
+    assert second.start == london(second.start.date().replace(day=10), 14)
+
+    admin.locator(".programme-session", has_text=opening.title).get_by_role("link", name="Cancel").click()
+    admin.get_by_label("Reason").fill("The panel could not travel; the discussion continues online.")
+    admin.get_by_role("button", name=f"Cancel “{opening.title}”").click()
+    expect(admin.get_by_text(f"“{opening.title}” is cancelled.")).to_be_visible()
+    expect(admin.locator(".programme-session.is-cancelled", has_text=opening.title)).to_be_visible()
+    screenshot(admin, "journey5-admin-programme")
+    assert SessionPage.objects.get(pk=opening.pk).called_off is not None
+
+    visitor = context.new_page()
+    blocked_public = watch_policy(visitor)
+    visitor.goto(site["url"] + site["conference"].url)
+    cell = visitor.locator("article.session", has_text=opening.title)
+    expect(cell.locator(".tag--cancelled")).to_have_text("Cancelled")
+    visitor.goto(site["url"] + opening.url)
+    expect(visitor.get_by_role("status")).to_contain_text("The panel could not travel")
+    assert axe_violations(visitor) == []
+    screenshot(visitor, "journey5-cancelled-session")
+    context.close()
+    assert not blocked and not blocked_public, f"the Content Security Policy blocked: {blocked + blocked_public}"

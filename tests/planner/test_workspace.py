@@ -261,3 +261,17 @@ def test_a_cancellation_needs_a_reason_and_a_publisher(client, planner_client, c
     refused = client.post(f"/admin/pages/{session.pk}/cancel/", {"reason": "Because."})
     assert refused.status_code == 302 and refused["Location"].startswith("/admin/login/")
     assert not Cancellation.objects.exists()
+
+
+def test_my_programme_marks_a_cancelled_session_and_stops_counting_its_clashes(client, conference):
+    starred = make_session(conference, title="Open data")
+    overlapping = make_session(conference, title="Care records", stream=conference.streams.all()[1])
+    delegate = DelegateFactory()
+    for session in (starred, overlapping):
+        set_star(delegate=delegate, session=session, starred=True)
+    cancel_page(page=starred, reason="Speaker unwell.")
+    client.force_login(delegate.user)
+    page = BeautifulSoup(client.get("/my/programme/").content, "html.parser")
+    items = {li.h2.get_text(strip=True): li.get_text(" ", strip=True) for li in page.select("ol.agenda > li")}
+    assert "Cancelled Speaker unwell." in items["Open data"]
+    assert "Clashes with" not in items["Care records"]
