@@ -130,3 +130,16 @@ def test_naming_a_facilitator_needs_an_existing_account(planner_client, two_meet
     )
     assert "No active account has that email address" in response.content.decode()
     assert not two_meetups["a"].facilitations.exists()
+
+
+def test_my_meetups_costs_the_same_queries_for_one_meetup_or_five(two_meetups, conference):
+    from tests.querycount import queries_for
+
+    facilitator = UserFactory(email="door@leeds.gov.uk")
+    name_facilitator(event=two_meetups["a"], email="door@leeds.gov.uk")
+    browser = browser_for(facilitator)
+    one = queries_for(browser, "/admin/my-meetups/")
+    for n in range(4):
+        name_facilitator(event=make_meetup(conference, title=f"Meetup {n}"), email="door@leeds.gov.uk")
+    assert queries_for(browser, "/admin/my-meetups/") == one
+    assert browser.get("/admin/my-meetups/").content.decode().count("Dashboard</a>") == 5
