@@ -130,10 +130,109 @@ def main(argv=None) -> int:
     print(f"{'book a place (POST)':<28}{median:>10.1f}{queries:>9}{302:>8}")
     measure_discussions(client, conference, big.conference, args.repeat)
     measure_carry_forward(conference, args.repeat)
+    measure_workspace(conference, big.conference, args.repeat)
     measure_pack(conference, args.repeat)
     measure_pack_queue(conference, url, count=args.packs)
+    measure_import()
     measure_load(conference, url, seconds=args.load_seconds)
     return 0
+
+
+def measure_workspace(conference, big, repeat: int) -> None:
+    """The planner's programme view (grid and problems) for the demo's 90 sessions and the
+    synthetic 900, and the admin home with its conference panels, as a superuser."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from planner.models import SessionPage
+
+    planner = get_user_model().objects.filter(is_superuser=True).first() or get_user_model().objects.create_superuser(
+        "bench-planner", "bench@example.org", "bench-password"
+    )
+    client = Client()
+    client.force_login(planner)
+    for target in (conference, big):
+        sessions = SessionPage.objects.child_of(target).count()
+        median, queries, status = measure(client, f"/admin/conferences/{target.pk}/programme/", repeat)
+        print(f"{f'programme view ({sessions})':<28}{median:>10.1f}{queries:>9}{status:>8}")
+    median, queries, status = measure(client, "/admin/", repeat)
+    print(f"{'admin home with panels':<28}{median:>10.1f}{queries:>9}{status:>8}")
+
+
+def measure_import(sessions: int = 900) -> None:
+    """A dry run and an apply of a generated ``sessions``-row CSV (6 streams, 5 days, one
+    speaker each, no clashes) into a fresh conference, as the admin import calls them; then
+    the dry run of the same file again, when every row matches a session and is unchanged."""
+    import csv
+    import io
+    from datetime import date, timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from planner import services
+    from planner.importing import CSV_COLUMNS, plan_import, read_programme_file
+    from planner.models import Speaker
+    from planner.services.importing import apply_import
+
+    run = f"{time.time_ns():x}"
+    start = date(2027, 9, 6)
+    conference = services.add_conference(
+        parent=services.default_home_page(),
+        title=f"Import benchmark {run}",
+        slug=f"bench-import-{run}",
+        start_date=start,
+        end_date=start + timedelta(days=4),
+        time_zone="Europe/London",
+    )
+    streams = [
+        services.add_stream(conference=conference, name=f"Import stream {n}", slug=f"import-{n}", sort_order=n)
+        for n in range(6)
+    ]
+    people = [Speaker.objects.get_or_create(name=f"Import speaker {n}")[0].name for n in range(60)]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for index in range(sessions):
+        day, slot, stream = index // 180, (index // 6) % 30, index % 6
+        begins = 8 * 60 + 20 * slot
+        writer.writerow(
+            [
+                f"IMP-{index}",
+                f"Imported session {index + 1}",
+                f"{start + timedelta(days=day):%Y-%m-%d}",
+                f"{begins // 60:02d}:{begins % 60:02d}",
+                f"{(begins + 15) // 60:02d}:{(begins + 15) % 60:02d}",
+                streams[stream].name,
+                "talk",
+                people[(stream + 6 * slot) % 60],
+                "What three councils learnt, and what they would do differently.",
+                "",
+            ]
+        )
+    content = out.getvalue().encode()
+    user = get_user_model().objects.filter(is_superuser=True).first()
+    counted = []
+
+    def count(execute, sql, params, many, context):
+        counted.append(1)
+        return execute(sql, params, many, context)
+
+    def programme():
+        return read_programme_file(content, conference=conference)
+
+    for label, step in [
+        (f"import dry run ({sessions})", lambda: plan_import(conference=conference, programme=programme())),
+        (f"import apply ({sessions})", lambda: apply_import(conference=conference, programme=programme(), user=user)),
+        (f"re-import dry run ({sessions})", lambda: plan_import(conference=conference, programme=programme())),
+    ]:
+        counted.clear()
+        started = time.perf_counter()
+        with connection.execute_wrapper(count):
+            plan = step()
+        elapsed = (time.perf_counter() - started) * 1000
+        summary = f"+{plan.count('create')} ~{plan.count('update')} ={plan.count('unchanged')}"
+        print(f"{label:<28}{elapsed:>10.1f}{len(counted):>9}  {summary}")
 
 
 def measure_pack_queue(conference, database_url: str, *, count: int) -> None:
@@ -176,6 +275,7 @@ def measure_pack_queue(conference, database_url: str, *, count: int) -> None:
     Booking.objects.bulk_create([Booking(delegate=d, event=meetup, status=BookingStatus.CONFIRMED) for d in people])
     pack_dir = Path(tempfile.mkdtemp(prefix="relay-bench-packs-"))
     env = {**os.environ, "DATABASE_URL": database_url, "RELAY_PACK_DIR": str(pack_dir), "Q_WORKERS": "2"}
+    env.setdefault("CONN_MAX_AGE", "60")  # as README recommends for production: a connection per worker, not per task
     env["DJANGO_SETTINGS_MODULE"] = "planner.settings.dev"
     if redis_answers():
         env["REDIS_URL"] = "redis://127.0.0.1:6379/14"

@@ -276,3 +276,51 @@ def conference_dashboard_panels(request, panels):
     from .dashboard import conference_panels
 
     panels.extend(conference_panels(request))
+
+
+@hooks.register("register_admin_urls")
+def programme_files_admin_urls():
+    """Import and export of a conference programme, and a meetup's delegate list (planner/admin_import.py)."""
+    from .admin_import import (
+        export_delegates,
+        export_programme,
+        import_programme,
+        import_template,
+        programme_files,
+    )
+
+    return [
+        path("programme-files/", programme_files, name="planner_programme_files"),
+        path("programme-files/<id:conference_id>/import/", import_programme, name="planner_import"),
+        path("programme-files/<id:conference_id>/template.csv", import_template, name="planner_import_template"),
+        path("programme-files/<id:conference_id>/programme.csv", export_programme, name="planner_export_programme"),
+        path("meetups/<id:event_id>/delegates.csv", export_delegates, name="planner_export_delegates"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def programme_files_menu_item():
+    from .admin_import import ProgrammeFilesMenuItem
+
+    url = reverse("planner_programme_files")
+    return ProgrammeFilesMenuItem("Import or export", url, icon_name="download", order=210)
+
+
+@hooks.register("register_page_header_buttons")
+def programme_files_buttons(page, user, view_name=None, next_url=None):
+    """Import and export on each conference's admin pages; the delegate list on each meetup's."""
+    from wagtail.admin.widgets import Button
+
+    from .admin_import import can_export, can_import
+    from .roles import can_see_meetup_people
+
+    specific = page.specific_deferred
+    if isinstance(specific, ConferencePage):
+        if can_import(user, page):
+            yield Button("Import programme", reverse("planner_import", args=[page.pk]), icon_name="upload", priority=20)
+        if can_export(user, page):
+            export_url = reverse("planner_export_programme", args=[page.pk])
+            yield Button("Export programme (CSV)", export_url, icon_name="download", priority=21)
+    if isinstance(specific, RegionalEventPage) and can_see_meetup_people(user, specific):
+        delegates_url = reverse("planner_export_delegates", args=[page.pk])
+        yield Button("Delegate list (CSV)", delegates_url, icon_name="download", priority=11)
