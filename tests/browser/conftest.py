@@ -182,6 +182,20 @@ def delegate_page(browser, site):
     assert not blocked, f"the Content Security Policy blocked: {blocked}"
 
 
+def admin_tab(browser, site, username: str):
+    """A new browser context signed in to the Wagtail admin as ``username`` (the factories'
+    password), with the policy watcher on: (context, tab, what the policy blocked)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="en-GB")
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    blocked = watch_policy(tab)  # the admin's own policy must still let Wagtail work
+    tab.goto(site["url"] + "/admin/login/")
+    tab.get_by_label("Username").fill(username)
+    tab.get_by_label("Password").fill("correct horse battery")
+    tab.get_by_role("button", name="Sign in").click()
+    return context, tab, blocked
+
+
 def screenshot(tab, name: str) -> None:
     """Save a full-page PNG under var/browser-artefacts/ (git-ignored) for people to look at."""
     ARTEFACTS.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from planner.models import Booking
-from tests.browser.conftest import screenshot, watch_policy
+from tests.browser.conftest import admin_tab, screenshot, watch_policy
 from tests.factories import DelegateFactory
 
 # Live-server tests commit for real; serialized rollback restores the home page and site
@@ -184,14 +184,7 @@ def test_a_planner_adds_a_meetup_in_the_admin_and_it_appears_in_nearby_search_an
     VenueFactory(
         name="Bradford City Hall", town="Bradford", postcode="BD1 1HY", latitude="53.7926", longitude="-1.7519"
     )
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="en-GB")
-    context.set_default_timeout(15_000)
-    admin = context.new_page()
-    blocked = watch_policy(admin)  # the admin's own policy must still let Wagtail work
-    admin.goto(site["url"] + "/admin/login/")
-    admin.get_by_label("Username").fill("planner")
-    admin.get_by_label("Password").fill("correct horse battery")
-    admin.get_by_role("button", name="Sign in").click()
+    context, admin, blocked = admin_tab(browser, site, "planner")
     admin.goto(site["url"] + f"/admin/pages/add/planner/regionaleventpage/{site['conference'].pk}/")
     admin.get_by_role("textbox", name="Title*").fill("West Yorkshire meetup")
     admin.get_by_role("button", name="Choose venue").click()
@@ -270,14 +263,7 @@ def test_journey_5_a_planner_moves_and_cancels_sessions_from_the_programme(brows
     planner = UserFactory(username="plannerpat", email="pat@council.gov.uk")
     planner.groups.add(Group.objects.get(name="Planners"))
     opening, second = site["sessions"]
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="en-GB")
-    context.set_default_timeout(15_000)
-    admin = context.new_page()
-    blocked = watch_policy(admin)
-    admin.goto(site["url"] + "/admin/login/")
-    admin.get_by_label("Username").fill("plannerpat")
-    admin.get_by_label("Password").fill("correct horse battery")
-    admin.get_by_role("button", name="Sign in").click()
+    context, admin, blocked = admin_tab(browser, site, "plannerpat")
     admin.goto(site["url"] + f"/admin/pages/{site['conference'].pk}/edit/")
     admin.get_by_role("button", name="Actions", exact=True).click()  # the page header's "…" menu
     admin.get_by_role("menuitem", name="Programme").or_(admin.get_by_role("link", name="Programme")).first.click()

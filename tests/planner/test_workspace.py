@@ -21,6 +21,14 @@ from tests.querycount import queries_for
 pytestmark = pytest.mark.django_db
 
 
+def starred_by(session, count: int) -> list:
+    """``count`` delegates (fan0@example.org, ...) who starred ``session``."""
+    fans = [DelegateFactory(user__email=f"fan{n}@example.org") for n in range(count)]
+    for fan in fans:
+        set_star(delegate=fan, session=session, starred=True)
+    return fans
+
+
 def programme_url(conference) -> str:
     return f"/admin/conferences/{conference.pk}/programme/"
 
@@ -154,9 +162,7 @@ def test_cancelling_a_session_shows_everywhere_and_tells_who_starred_it(
     planner_client, conference, django_capture_on_commit_callbacks
 ):
     session = make_session(conference, title="Open data")
-    fans = [DelegateFactory(user__email=f"fan{n}@example.org") for n in range(2)]
-    for fan in fans:
-        set_star(delegate=fan, session=session, starred=True)
+    starred_by(session, 2)
     with django_capture_on_commit_callbacks(execute=True):
         response = planner_client.post(f"/admin/pages/{session.pk}/cancel/", {"reason": "The speaker is unwell."})
     assert response.status_code == 302
@@ -179,8 +185,7 @@ def test_a_cancellation_notice_is_sent_once_even_when_its_task_runs_again(
     conference, django_capture_on_commit_callbacks
 ):
     session = make_session(conference, title="Open data")
-    fan = DelegateFactory()
-    set_star(delegate=fan, session=session, starred=True)
+    [fan] = starred_by(session, 1)
     with django_capture_on_commit_callbacks(execute=True):
         cancellation = cancel_page(page=session, reason="Speaker unwell.")
     send_cancellation_notice(cancellation_id=cancellation.pk, delegate_id=fan.pk)  # the queue retrying
@@ -200,9 +205,7 @@ def test_a_failed_email_is_not_marked_sent_so_running_the_task_again_sends_it(
     conference, settings, django_capture_on_commit_callbacks
 ):
     session = make_session(conference, title="Open data")
-    fans = [DelegateFactory(user__email=f"fan{n}@example.org") for n in range(2)]
-    for fan in fans:
-        set_star(delegate=fan, session=session, starred=True)
+    starred_by(session, 2)
     settings.EMAIL_BACKEND = "tests.planner.test_workspace.RefusingBackend"
     failing = pytest.raises(RuntimeError, match="2 of 2 cancellation emails failed")
     with failing, django_capture_on_commit_callbacks(execute=True):  # tests run tasks at once, like a worker
