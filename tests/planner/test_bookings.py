@@ -148,3 +148,13 @@ def test_apply_capacity_is_safe_to_repeat(meetup):
     apply_capacity(event=meetup)
     apply_capacity(event=meetup)
     assert (seats(meetup).confirmed, seats(meetup).waitlisted) == (2, 1)
+
+
+def test_plain_text_emails_keep_ampersands_and_apostrophes_as_typed(conference, django_capture_on_commit_callbacks):
+    meetup = make_meetup(conference, title="Health & care: what's next", capacity=1)
+    first, second = [book_meetup(delegate=p, event=meetup) for p in DelegateFactory.create_batch(2)]
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_booking(booking=first)
+    [email] = mail.outbox
+    assert email.subject == "You have a place at Health & care: what's next"
+    assert "Health & care: what's next" in email.body and "&amp;" not in email.body and "&#x27;" not in email.body
