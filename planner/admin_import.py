@@ -3,8 +3,9 @@ pretalx or Sessionize file, see the dry run row by row, confirm; download the pr
 import template, and a meetup's delegate list.
 
 Between the dry run and the confirmation the uploaded file waits in the cache under a random
-token and its hash, for the user and conference that uploaded it; the confirmation reads it
-again and makes the dry run afresh, so nothing the browser sends back is trusted as a plan."""
+token and its hash, for the user and conference that uploaded it; the confirmation copies it
+into an ImportRun and queues it, and the task reads it again and makes the dry run afresh, so
+nothing the browser sends back is trusted as a plan. The planner watches the run's page."""
 
 import hashlib
 import secrets
@@ -35,9 +36,9 @@ from .importing import (
     plan_import,
     read_programme_file,
 )
-from .models import ConferencePage, RegionalEventPage, SessionFormat
+from .models import ConferencePage, ImportRun, ImportStatus, RegionalEventPage, SessionFormat
 from .roles import can_see_meetup_people
-from .services.importing import ImportRefused, apply_import
+from .services.importing import request_import_run
 
 STASH_SECONDS = 30 * 60
 EXPIRED = (
@@ -187,40 +188,50 @@ def dry_run(request, plan: ImportPlan, *, name: str, content: bytes, error: str 
 
 
 def confirm_import(request, conference: ConferencePage):
-    stash = stashed_upload(
-        token=request.POST.get("token", ""),
-        digest=request.POST.get("digest", ""),
-        user=request.user,
-        conference=conference,
-    )
+    """Queue the confirmed dry run and show its progress (900 sessions outlast a request)."""
+    token, digest = request.POST.get("token", ""), request.POST.get("digest", "")
+    stash = stashed_upload(token=token, digest=digest, user=request.user, conference=conference)
     if stash is None:
         messages.error(request, EXPIRED)
         return redirect("planner_import", conference_id=conference.pk)
-    try:
-        programme = read_programme_file(stash["content"], conference=conference)
-        plan = apply_import(
-            conference=conference, programme=programme, user=request.user, expected_fingerprint=stash["fingerprint"]
-        )
-    except FileRefused:  # it was read for the dry run; only a changed conference zone could change that
-        messages.error(request, EXPIRED)
-        return redirect("planner_import", conference_id=conference.pk)
-    except ImportRefused as refusal:
-        cache.delete(stash_key(request.POST["token"], request.POST["digest"]))  # a fresh dry run gets its own
-        return dry_run(request, refusal.plan, name=stash["name"], content=stash["content"], error=str(refusal))
-    cache.delete(stash_key(request.POST["token"], request.POST["digest"]))
-    messages.success(request, import_summary(plan, stash["name"]))
-    return redirect("wagtailadmin_explore", conference.pk)
+    run = request_import_run(
+        conference=conference,
+        user=request.user,
+        name=stash["name"],
+        content=stash["content"],
+        fingerprint=stash["fingerprint"],
+    )
+    cache.delete(stash_key(token, digest))  # confirmed once: a second click finds it gone
+    return redirect("planner_import_run", run_id=run.pk)
 
 
-def import_summary(plan: ImportPlan, name: str) -> str:
+def import_run_page(request, run_id: int):
+    """How a confirmed import is going; reloads itself (a meta refresh) until it has finished."""
+    run = get_object_or_404(ImportRun.objects.select_related("conference"), pk=run_id)
+    conference = run.conference
+    if not can_import(request.user, conference):
+        return refuse(request, f"Only people who may import sessions into {conference.title} can see its imports.")
+    return TemplateResponse(
+        request,
+        "planner/admin/import_run.html",
+        {
+            "run": run,
+            "conference": conference,
+            "summary": import_summary(run) if run.status == ImportStatus.DONE else "",
+            "reasons": run.error.splitlines(),
+            "page_title": f"Import into {conference.title}",
+        },
+    )
+
+
+def import_summary(run: ImportRun) -> str:
     def some(count: int, noun: str) -> str:
         return f"{count} {noun}{'s' if count != 1 else ''}"
 
-    parts = [f"{some(plan.count(CREATE), 'session')} added", f"{plan.count(UPDATE)} updated"]
-    parts.append(f"{plan.count(UNCHANGED)} unchanged")
-    if plan.new_speakers:
-        parts.append(f"{some(len(plan.new_speakers), 'speaker')} added")
-    return f"Imported {name} into {plan.conference.title}: {', '.join(parts)}."
+    parts = [f"{some(run.added, 'session')} added", f"{run.updated} updated", f"{run.unchanged} unchanged"]
+    if run.speakers_added:
+        parts.append(f"{some(run.speakers_added, 'speaker')} added")
+    return f"Imported {run.name} into {run.conference.title}: {', '.join(parts)}."
 
 
 def programme_files(request):

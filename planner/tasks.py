@@ -45,3 +45,9 @@ def send_cancellation_notices(cancellation_id: int) -> None:
     from .services.cancellations import send_cancellation_notices as send
 
     send(cancellation_id=cancellation_id)
+
+
+def apply_import_run(run_id: int) -> None:
+    from .services.importing import apply_import_run as apply
+
+    apply(run_id=run_id)

@@ -285,6 +285,7 @@ def programme_files_admin_urls():
         export_delegates,
         export_programme,
         import_programme,
+        import_run_page,
         import_template,
         programme_files,
     )
@@ -292,6 +293,7 @@ def programme_files_admin_urls():
     return [
         path("programme-files/", programme_files, name="planner_programme_files"),
         path("programme-files/<id:conference_id>/import/", import_programme, name="planner_import"),
+        path("programme-files/runs/<id:run_id>/", import_run_page, name="planner_import_run"),
         path("programme-files/<id:conference_id>/template.csv", import_template, name="planner_import_template"),
         path("programme-files/<id:conference_id>/programme.csv", export_programme, name="planner_export_programme"),
         path("meetups/<id:event_id>/delegates.csv", export_delegates, name="planner_export_delegates"),

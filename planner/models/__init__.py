@@ -12,6 +12,7 @@ from .discussion import (
     Report,
     Theme,
 )
+from .imports import ImportRun, ImportStatus
 from .packs import PackFile, PackRun, PackStatus
 from .people import Booking, BookingStatus, Delegate, Registration, SessionStar, Visibility
 from .programme import (
@@ -38,6 +39,8 @@ __all__ = [
     "Contribution",
     "MeetupTables",
     "Notification",
+    "ImportRun",
+    "ImportStatus",
     "PackFile",
     "PackRun",
     "PackStatus",

@@ -1,11 +1,35 @@
-"""Applying an imported programme: every row in one transaction, or nothing."""
+"""Applying an imported programme: every row in one transaction, or nothing; for the admin,
+in the task queue, recorded on an ImportRun the planner watches."""
+
+import logging
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
-from ..importing import CREATE, UNCHANGED, ImportPlan, ProgrammeFile, SpeakerInFile, person_key, plan_import
-from ..models import ConferencePage, SessionFormat, SessionPage, Speaker
+from ..importing import (
+    CREATE,
+    UNCHANGED,
+    UPDATE,
+    FileRefused,
+    ImportPlan,
+    ProgrammeFile,
+    SpeakerInFile,
+    person_key,
+    plan_import,
+    read_programme_file,
+)
+from ..models import ConferencePage, ImportRun, ImportStatus, SessionFormat, SessionPage, Speaker
 from ..scheduling import session_problems
+from .queue import enqueue_after_commit
+
+logger = logging.getLogger(__name__)
+
+CRASHED = (
+    "Nothing was imported: something went wrong on the server while applying the file. "
+    "Upload it again to try once more; if this happens again, tell a site administrator."
+)
+MAX_REASONS = 50  # refused rows listed on the run's page; the dry run lists them all
 
 
 class ImportRefused(Exception):
@@ -36,8 +60,8 @@ def apply_import(
         )
     if expected_fingerprint and plan.fingerprint != expected_fingerprint:
         raise ImportRefused(
-            "Nothing was imported: the programme changed since your dry run. "
-            "Check the dry run below and confirm again.",
+            "Nothing was imported: the programme changed between your dry run and the import. "
+            "Upload the file again to see a fresh dry run, then confirm that.",
             plan,
         )
     added = {person_key(person.name): add_speaker(person) for person in plan.new_speakers}
@@ -73,6 +97,73 @@ def apply_import(
             messages = " ".join(m for ms in problems.values() for m in ms)
             raise ImportRefused(f"Nothing was imported: row {row_plan.row.number}: {messages}", plan)
     return plan
+
+
+def request_import_run(*, conference: ConferencePage, user, name: str, content: bytes, fingerprint: str) -> ImportRun:
+    """Record a confirmed dry run and queue applying it (once this transaction commits)."""
+    run = ImportRun.objects.create(
+        conference=conference, requested_by=user, name=name[:255], content=content, fingerprint=fingerprint
+    )
+    enqueue_after_commit("planner.tasks.apply_import_run", run.pk)
+    return run
+
+
+def apply_import_run(*, run_id: int) -> None:
+    """Apply a queued import once, however often the queue delivers it: read the file again,
+    make the dry run afresh and apply it if it still matches the confirmed one. A refusal is
+    recorded on the run as its answer; anything unexpected is recorded and raised again."""
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or not run.in_progress:  # gone with its conference, or already answered
+            return
+        # Committed on its own, so the progress page can say the import has started; a worker
+        # killed later leaves it running, and the queue's retry starts again from here.
+        run.status, run.started_at = ImportStatus.RUNNING, timezone.now()
+        run.save(update_fields=["status", "started_at"])
+    try:
+        with transaction.atomic():
+            # Held until the sessions are committed: a second delivery waits, then finds it done.
+            run = ImportRun.objects.select_for_update().select_related("conference", "requested_by").get(pk=run_id)
+            if run.status != ImportStatus.RUNNING:
+                return
+            try:
+                programme = read_programme_file(bytes(run.content), conference=run.conference)
+                plan = apply_import(
+                    conference=run.conference,
+                    programme=programme,
+                    user=run.requested_by,
+                    expected_fingerprint=run.fingerprint,
+                )
+            except FileRefused as refusal:  # it was read for the dry run; only a changed time zone could change that
+                finish_run(run, status=ImportStatus.FAILED, error=f"Nothing was imported: {refusal}")
+                return
+            except ImportRefused as refusal:
+                finish_run(run, status=ImportStatus.FAILED, error=refusal_in_words(refusal))
+                return
+            run.added, run.updated = plan.count(CREATE), plan.count(UPDATE)
+            run.unchanged, run.speakers_added = plan.count(UNCHANGED), len(plan.new_speakers)
+            finish_run(run, status=ImportStatus.DONE)
+    except Exception:
+        logger.exception("Import run %s failed", run_id)
+        ImportRun.objects.filter(pk=run_id).update(
+            status=ImportStatus.FAILED, error=CRASHED, finished_at=timezone.now()
+        )
+        raise
+
+
+def finish_run(run: ImportRun, *, status: str, error: str = "") -> None:
+    run.status, run.error, run.finished_at = status, error, timezone.now()
+    run.save(update_fields=["status", "error", "finished_at", "added", "updated", "unchanged", "speakers_added"])
+
+
+def refusal_in_words(refusal: ImportRefused) -> str:
+    """The refusal, then each refused row's reasons, one a line."""
+    reasons = [
+        f"Row {row_plan.row.number}: {reason}" for row_plan in refusal.plan.rejected for reason in row_plan.reasons
+    ]
+    if len(reasons) > MAX_REASONS:
+        reasons[MAX_REASONS:] = [f"… and {len(reasons) - MAX_REASONS} more: upload the file again to see them all."]
+    return "\n".join([str(refusal), *reasons])
 
 
 def add_speaker(person: SpeakerInFile) -> Speaker:

@@ -12,13 +12,14 @@ from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Revision
 
 from planner.importing import CSV_COLUMNS, plan_import, read_programme_file
-from planner.models import Cancellation, Facilitation, SessionPage, Speaker
+from planner.models import Cancellation, Facilitation, ImportRun, ImportStatus, SessionPage, Speaker
 from planner.services.bookings import book_meetup
-from planner.services.importing import ImportRefused, apply_import
+from planner.services.importing import CRASHED, ImportRefused, apply_import, apply_import_run, request_import_run
 from tests.factories import DelegateFactory, SpeakerFactory, UserFactory, london, make_meetup, make_session
 
 pytestmark = pytest.mark.django_db
@@ -60,10 +61,13 @@ def outcomes(response) -> list[tuple[int, str]]:
     )
 
 
-def confirm(client, conference, dry_run):
+def confirm(client, conference, dry_run, *, run_tasks=True):
+    """Press the dry run's confirm button; with ``run_tasks``, the queued apply runs (synchronously
+    in tests) as the request's transaction commits."""
     form = BeautifulSoup(dry_run.content, "html.parser")
     fields = {name: form.find("input", {"name": name})["value"] for name in ("token", "digest")}
-    return client.post(import_url(conference), fields)
+    with TestCase.captureOnCommitCallbacks(execute=run_tasks):
+        return client.post(import_url(conference), fields)
 
 
 def can_confirm(response) -> bool:
@@ -117,9 +121,16 @@ def test_csv_dry_run_shows_each_row_to_be_added_and_writes_nothing(planner_clien
 def test_confirming_publishes_the_sessions_with_their_speakers(planner_client, conference, speakers):
     response = import_file(planner_client, conference, sample("programme.csv"))
 
-    assert response.status_code == 302 and response["Location"] == f"/admin/pages/{conference.pk}/"
-    message = page_text(planner_client.get(response["Location"]))
-    assert "Imported programme.csv into Digital Councils 2027: 6 sessions added, 0 updated, 0 unchanged." in message
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/admin/programme-files/runs/{run.pk}/"
+    assert (run.status, run.added, run.updated, run.unchanged) == (ImportStatus.DONE, 6, 0, 0)
+    progress = planner_client.get(response["Location"])
+    assert "Imported programme.csv into Digital Councils 2027: 6 sessions added, 0 updated, 0 unchanged." in page_text(
+        progress
+    )
+    soup = BeautifulSoup(progress.content, "html.parser")
+    assert soup.find("a", string="See the programme")["href"] == f"/admin/conferences/{conference.pk}/programme/"
+    assert soup.find("meta", attrs={"http-equiv": "refresh"}) is None
     sessions = {s.external_id: s for s in SessionPage.objects.child_of(conference).live()}
     assert sorted(sessions) == ["DC-101", "DC-102", "DC-103", "DC-104", "DC-105", "DC-106"]
     warm_spaces = sessions["DC-103"]
@@ -522,11 +533,114 @@ def test_a_programme_changed_since_the_dry_run_is_shown_again_not_imported(plann
 
     response = confirm(planner_client, conference, dry_run)
 
-    assert response.status_code == 200
-    text = page_text(response)
-    assert "Nothing was imported:" in text
+    assert ImportRun.objects.get().status == ImportStatus.FAILED
+    text = page_text(planner_client.get(response["Location"]))
+    assert "Nothing was imported: 1 row cannot be imported as it stands." in text
     assert "Tom Okafor is already speaking in “Council tax reminders that people act on”" in text
+    assert "Upload the file again" in text
     assert SessionPage.objects.count() == 1
+
+
+def test_the_progress_page_reloads_itself_until_the_import_has_run(planner_client, conference, speakers):
+    dry_run = upload(planner_client, conference, sample("programme.csv"))
+
+    response = confirm(planner_client, conference, dry_run, run_tasks=False)
+
+    waiting = BeautifulSoup(planner_client.get(response["Location"]).content, "html.parser")
+    assert waiting.find("meta", attrs={"http-equiv": "refresh"})["content"] == "3"
+    assert "Waiting to start importing programme.csv." in " ".join(waiting.get_text(" ").split())
+    assert not SessionPage.objects.exists()
+    apply_import_run(run_id=ImportRun.objects.get().pk)
+    assert SessionPage.objects.child_of(conference).live().count() == 6
+
+
+def test_a_run_whose_dry_run_no_longer_matches_fails_with_a_message_and_writes_nothing(
+    planner_client, conference, speakers
+):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        run = request_import_run(
+            conference=conference,
+            user=None,
+            name="programme.csv",
+            content=sample("programme.csv"),
+            fingerprint="0" * 64,
+        )
+
+    run.refresh_from_db()
+    assert run.status == ImportStatus.FAILED and run.finished_at is not None
+    assert run.error == (
+        "Nothing was imported: the programme changed between your dry run and the import. "
+        "Upload the file again to see a fresh dry run, then confirm that."
+    )
+    assert "Upload the file again to see a fresh dry run" in page_text(
+        planner_client.get(f"/admin/programme-files/runs/{run.pk}/")
+    )
+    assert not SessionPage.objects.exists() and Speaker.objects.count() == 4
+
+
+def test_a_run_delivered_twice_is_applied_once(planner_client, conference, speakers):
+    import_file(planner_client, conference, sample("programme.csv"))
+    run = ImportRun.objects.get()
+    before = revision_counts(conference)
+
+    apply_import_run(run_id=run.pk)
+
+    assert revision_counts(conference) == before and SessionPage.objects.count() == 6
+    run.refresh_from_db()
+    assert (run.status, run.added) == (ImportStatus.DONE, 6)
+
+
+def test_a_run_left_running_by_a_killed_worker_is_applied_by_the_retry(conference, speakers):
+    """The worker's transaction rolled back, so the retry finds it still running and applies it."""
+    programme = read_programme_file(sample("programme.csv"), conference=conference)
+    fingerprint = plan_import(conference=conference, programme=programme).fingerprint
+    run = ImportRun.objects.create(
+        conference=conference,
+        name="programme.csv",
+        content=sample("programme.csv"),
+        fingerprint=fingerprint,
+        status=ImportStatus.RUNNING,
+    )
+
+    apply_import_run(run_id=run.pk)
+
+    run.refresh_from_db()
+    assert (run.status, run.added) == (ImportStatus.DONE, 6)
+    assert SessionPage.objects.child_of(conference).live().count() == 6
+
+
+def test_a_crash_while_applying_is_recorded_and_raised_for_the_queue(conference, speakers, monkeypatch):
+    def publish_fails(self, *args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(Revision, "publish", publish_fails)
+    programme = read_programme_file(sample("programme.csv"), conference=conference)
+    fingerprint = plan_import(conference=conference, programme=programme).fingerprint
+    run = ImportRun.objects.create(
+        conference=conference, name="programme.csv", content=sample("programme.csv"), fingerprint=fingerprint
+    )
+
+    with pytest.raises(RuntimeError):
+        apply_import_run(run_id=run.pk)
+
+    run.refresh_from_db()
+    assert (run.status, run.error) == (ImportStatus.FAILED, CRASHED)
+    assert not SessionPage.objects.exists()
+
+
+def test_an_import_run_is_shown_only_to_those_who_may_import_into_its_conference(
+    planner_client, client, conference, speakers
+):
+    import_file(planner_client, conference, sample("programme.csv"))
+    url = f"/admin/programme-files/runs/{ImportRun.objects.get().pk}/"
+    client.force_login(member_of("Facilitators"))
+
+    response = client.get(url)
+
+    assert response.status_code == 403
+    text = page_text(response)
+    assert "Only people who may import sessions into Digital Councils 2027 can see its imports." in text
+    assert "programme.csv" not in text
 
 
 def test_the_conference_header_offers_import_and_export(planner_client, conference):
