@@ -162,7 +162,14 @@ Q_CLUSTER = {
     "label": "Task queue",
 }
 if REDIS_URL:
-    Q_CLUSTER.update({"redis": REDIS_URL, "workers": env_int("Q_WORKERS", 2, minimum=1)})
+    # django-q2's own Redis broker loses a task whose worker is killed; ours retries it (queue_broker.py).
+    Q_CLUSTER.update(
+        {
+            "redis": REDIS_URL,
+            "broker_class": "planner.queue_broker.ReliableRedis",
+            "workers": env_int("Q_WORKERS", 2, minimum=1),
+        }
+    )
 else:
     # The ORM broker on SQLite wants a single worker: more meet "database is locked".
     default_workers = 1 if DATABASES["default"]["ENGINE"].endswith("sqlite3") else 2
@@ -214,6 +221,7 @@ WAGTAILAPI_LIMIT_MAX = 100
 RELAY_DEFAULT_VIEWER_TIME_ZONE = "Europe/London"
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Relay <no-reply@relay.invalid>")
+
 
 def logging_config(style: str) -> dict:
     """Logging to stdout, one line per record, in ``style`` "json" (production's default) or

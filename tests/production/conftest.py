@@ -79,13 +79,19 @@ def postgres_database(postgres_scene):
         drop_postgres_database(name)
 
 
-@pytest.fixture
-def redis_db13():
-    """A client for Redis database 13. Unreachable Redis fails the test, with the reason."""
-    client = redis.Redis.from_url(REDIS, socket_connect_timeout=2)
+def redis_client(url: str):
+    """A client for the Redis at ``url``. Unreachable Redis fails the test, with the reason."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
     try:
         client.ping()
     except redis.RedisError as error:
-        pytest.fail(f"Redis is not reachable at {REDIS} ({error}); start Redis: this case is not skipped.")
+        pytest.fail(f"Redis is not reachable at {url} ({error}); start Redis: this case is not skipped.")
+    return client
+
+
+@pytest.fixture
+def redis_db13():
+    """A client for Redis database 13."""
+    client = redis_client(REDIS)
     yield client
     client.close()
