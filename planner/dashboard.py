@@ -4,7 +4,7 @@ per day and stream drawn as a small grid, and the questions still open.
 
 - ``conference_summaries`` gathers plain dataclasses: four queries for every conference at
   once (and Wagtail's site lookup for the findings links), plus three per conference for its
-  day × stream counts (``discussion.count_activity``), whatever the number of meetups,
+  day × stream counts (``discussion.conference_activity``, cached 5 minutes), whatever the number of meetups,
   sessions and contributions; ``conference_panels`` adds one for who may edit which;
 - ``activity_grid_svg`` draws an ``ActivityTable`` as SVG: pure, no queries, every string
   escaped;
@@ -25,7 +25,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from . import roles, timefmt
-from .discussion import ActivityTable, count_activity, shown
+from .discussion import ActivityTable, conference_activity, shown
 from .models import ConferencePage, Contribution, PackRun, PackStatus, RegionalEventPage
 
 
@@ -180,7 +180,7 @@ def conference_summaries(*, request=None) -> list[ConferenceSummary]:
                 end_date=conference.end_date,
                 registered=conference.registered,
                 open_questions=open_questions.get(conference.pk, 0),
-                activity=count_activity(conference, tz=conference.zone),
+                activity=conference_activity(conference, tz=conference.zone),  # 5 minutes in the cache
                 findings_url=url + conference.reverse_subpage("findings") if url else None,
                 meetups=meetups_of[conference.pk],
             )
