@@ -49,7 +49,7 @@ def apply_import(
     dry run is made again inside the transaction; if any row is refused, or it no longer matches
     the one the planner confirmed (``expected_fingerprint``), nothing is written."""
     # One import at a time per conference (PostgreSQL locks the row; SQLite's write lock serialises).
-    conference = ConferencePage.objects.select_for_update().get(pk=conference.pk)
+    conference = ConferencePage.objects.select_for_update(of=("self",)).get(pk=conference.pk)
     plan = plan_import(conference=conference, programme=programme)
     if not plan.ok:
         count = len(plan.rejected)
@@ -123,7 +123,11 @@ def apply_import_run(*, run_id: int) -> None:
     try:
         with transaction.atomic():
             # Held until the sessions are committed: a second delivery waits, then finds it done.
-            run = ImportRun.objects.select_for_update().select_related("conference", "requested_by").get(pk=run_id)
+            run = (
+                ImportRun.objects.select_for_update(of=("self",))
+                .select_related("conference", "requested_by")
+                .get(pk=run_id)
+            )
             if run.status != ImportStatus.RUNNING:
                 return
             try:
