@@ -51,6 +51,14 @@ def browser_for(user) -> Client:
     return browser
 
 
+def turned_away(browser, path: str, secret: str) -> None:
+    """Wagtail turns the refusal away with its permission message, and ``secret`` (something
+    only the allowed would see there) is not on the page the user ends up on."""
+    page = browser.get(path, follow=True).content.decode()
+    assert "do not have permission" in page or "You don't have permission" in page, path
+    assert secret not in page, path
+
+
 def dashboard(meetup) -> str:
     return f"/admin/meetups/{meetup.pk}/dashboard/"
 
@@ -82,8 +90,7 @@ def test_a_facilitator_sees_and_acts_on_their_own_meetup_only(two_meetups):
 
     browser.post(dashboard(a), {"action": "lock", "size": "6"})  # read-only for a facilitator
     assert not MeetupTables.objects.filter(event=a, locked_at__isnull=False).exists()
-    programme = browser.get(f"/admin/conferences/{a.get_parent().pk}/programme/")
-    assert programme.status_code in (302, 403) and "Meetup A" not in programme.content.decode()
+    turned_away(browser, f"/admin/conferences/{a.get_parent().pk}/programme/", "Regional meetups")
 
 
 def test_a_facilitator_posts_outcomes_for_their_own_meetup_only(two_meetups):
@@ -102,19 +109,21 @@ def test_planners_run_the_programme_and_every_meetup_but_do_not_moderate(two_mee
     browser = browser_for(member("Planners", "planner@council.gov.uk"))
     programme = browser.get(f"/admin/conferences/{conference.pk}/programme/")
     assert programme.status_code == 200 and "Hospital discharge" in programme.content.decode()
-    assert browser.get(f"/admin/pages/{two_meetups['session'].pk}/edit/").status_code == 200
+    editor = browser.get(f"/admin/pages/{two_meetups['session'].pk}/edit/").content.decode()
+    assert 'name="summary"' in editor and "Hospital discharge" in editor
     for meetup, name in ((two_meetups["a"], "Ada Attendee"), (two_meetups["b"], "Bo Booker")):
         assert name in browser.get(dashboard(meetup)).content.decode()
-    assert browser.get("/admin/reported/").status_code in (302, 403)
+    turned_away(browser, "/admin/reported/", "Reported posts</h1>")
 
 
 def test_discussion_moderators_moderate_and_see_nobodys_bookings(two_meetups, conference):
     browser = browser_for(member("Discussion moderators", "mod@council.gov.uk"))
-    assert browser.get("/admin/reported/").status_code == 200
+    reported = browser.get("/admin/reported/")
+    assert reported.status_code == 200 and "Reported posts" in reported.content.decode()
     assert browser.get(dashboard(two_meetups["a"])).status_code == 404
-    assert browser.get("/admin/bookings/").status_code in (302, 403)
-    assert browser.get(f"/admin/pages/{two_meetups['session'].pk}/edit/").status_code in (302, 403)
-    assert browser.get(f"/admin/conferences/{conference.pk}/programme/").status_code in (302, 403)
+    turned_away(browser, "/admin/bookings/", "Ada Attendee")
+    turned_away(browser, f"/admin/pages/{two_meetups['session'].pk}/edit/", 'name="summary"')
+    turned_away(browser, f"/admin/conferences/{conference.pk}/programme/", "Regional meetups")
 
 
 def test_delegates_never_reach_the_admin(two_meetups):
