@@ -88,6 +88,10 @@ AXES_LOCKOUT_TEMPLATE = "account/locked.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "planner.views.accounts.axes_username"
+# The address is the client's, not the proxy's (planner/client_address.py): without a proxy
+# REMOTE_ADDR; production.py sets how many proxies stand in front.
+AXES_CLIENT_IP_CALLABLE = "planner.client_address.client_address"
+RELAY_PROXY_COUNT = 0
 
 ROOT_URLCONF = "planner.urls"
 WSGI_APPLICATION = "planner.wsgi.application"
@@ -223,9 +227,10 @@ RELAY_DEFAULT_VIEWER_TIME_ZONE = "Europe/London"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Relay <no-reply@relay.invalid>")
 
 
-def logging_config(style: str) -> dict:
+def logging_config(style: str, *, access_level: str = "WARNING") -> dict:
     """Logging to stdout, one line per record, in ``style`` "json" (production's default) or
-    "text"; every record carries its request id and passes the redacting filter."""
+    "text"; every record carries its request id and passes the redacting filter. The access
+    line per request is logged at INFO, so ``access_level`` "INFO" turns it on."""
     formatter = "planner.observability.JsonFormatter" if style == "json" else "planner.observability.TextFormatter"
     return {
         "version": 1,
@@ -251,14 +256,13 @@ def logging_config(style: str) -> dict:
             "wagtail": {"level": "WARNING"},
             "axes": {"level": "WARNING"},
             # The access line per request (planner.observability); runserver writes its own.
-            "relay.requests": {"level": ACCESS_LOG_LEVEL},
+            "relay.requests": {"level": access_level},
         },
     }
 
 
 LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
-ACCESS_LOG_LEVEL = "WARNING"  # production.py turns the access lines on
-LOGGING = logging_config(env_choice("LOG_FORMAT", "text", {"text", "json"}))
+LOGGING = logging_config(env_choice("LOG_FORMAT", "text", {"text", "json"}))  # production.py adds access lines
 
 # Geocoding (venues/geocoding.py): the offline gazetteer by default. GEOCODER=nominatim uses
 # OpenStreetMap's Nominatim for venue addresses (background tasks only, 1 request/s, cached);

@@ -16,10 +16,10 @@ ALLOWED_HOSTS = [host.strip() for host in env_str("ALLOWED_HOSTS", required=True
 CSRF_TRUSTED_ORIGINS = [f"https://{host.lstrip('.')}" for host in ALLOWED_HOSTS if host != "*"]
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Behind the proxy every request comes from 127.0.0.1; django-axes must read the client's
-# address from X-Forwarded-For, or its user+IP lockout would become a user-only lockout.
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 1)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind the proxy every request comes from 127.0.0.1; lock-outs and throttles must read the
+# client's address from X-Forwarded-For as our proxies wrote it (planner/client_address.py), or
+# django-axes' user+IP lockout would become a user-only lockout that anyone can trigger.
+RELAY_PROXY_COUNT = env_int("PROXY_COUNT", 1)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 # Load balancers probe over plain HTTP; a redirect would read as "unhealthy".
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -44,5 +44,5 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
-ACCESS_LOG_LEVEL = "INFO"  # one JSON line per request, with its id (gunicorn's own access log is off)
-LOGGING = logging_config(env_choice("LOG_FORMAT", "json", {"text", "json"}))  # noqa: F405
+# One JSON line per request, with its id (gunicorn's own access log is off).
+LOGGING = logging_config(env_choice("LOG_FORMAT", "json", {"text", "json"}), access_level="INFO")  # noqa: F405

@@ -127,9 +127,8 @@ def test_an_oversized_post_gets_a_clear_400_and_writes_nothing(client, conferenc
 @pytest.fixture
 def json_log():
     """The production logging configuration, writing to a buffer instead of stdout."""
-    config = logging_config("json")
+    config = logging_config("json", access_level="INFO")
     config["handlers"]["console"]["stream"] = buffer = io.StringIO()
-    config["loggers"]["relay.requests"] = {"level": "INFO"}
     logging.config.dictConfig(config)
     yield buffer
     from django.conf import settings
@@ -167,3 +166,23 @@ def test_an_error_logs_its_request_id_and_the_page_shows_it(db, json_log):
     assert error["request_id"] == rid and "RuntimeError" in error["error"]
     assert "someone@example.org" not in json_log.getvalue()  # redacted from the traceback too
     assert rid in response.content.decode()  # the reference a delegate can quote
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded_for", "client"),
+    [
+        (0, "203.0.113.5", "10.0.0.9"),  # no proxy in front: the header is the client's own words
+        (1, "203.0.113.5", "203.0.113.5"),
+        (1, "198.51.100.7, 203.0.113.5", "203.0.113.5"),  # a forged entry to the left is ignored
+        (2, "198.51.100.7, 203.0.113.5, 10.0.0.2", "203.0.113.5"),
+        (1, "", "10.0.0.9"),
+        (1, "not-an-address", "10.0.0.9"),
+        (2, "203.0.113.5", "10.0.0.9"),  # fewer hops than proxies: did not come through them
+    ],
+)
+def test_the_client_address_is_the_one_our_own_proxies_wrote(rf, settings, proxies, forwarded_for, client):
+    from planner.client_address import client_address
+
+    settings.RELAY_PROXY_COUNT = proxies
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded_for, REMOTE_ADDR="10.0.0.9")
+    assert client_address(request) == client
