@@ -18,12 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import Block, Connection, ConnectionStatus, Contribution, Delegate, SessionPage
-from .people import visible_delegates
+from .people import HIDDEN_NAME, names_as_seen_by, visible_delegates
 
 THREADS_PER_PAGE = 20
 REPLIES_SHOWN = 10  # on the session page; the thread's own page shows them all
 REPLIES_PER_PAGE = 50
-HIDDEN_NAME = "a delegate"
 MODERATE_PERMISSION = "planner.moderate_contribution"
 ERASED_NAME = "a former delegate"
 
@@ -341,13 +340,27 @@ def my_connections(viewer: Delegate) -> dict[str, list[Connection]]:
         .order_by("-created_at")
     )
     grouped: dict[str, list[Connection]] = {"connected": [], "incoming": [], "outgoing": []}
+    rows = list(rows)
+    names = names_as_seen_by(viewer, [connection.other(viewer) for connection in rows])
     for connection in rows:
         connection.person = connection.other(viewer)
+        # A request the viewer sent reveals nothing of the other person: if they have since
+        # turned hidden, they are "a delegate" here too.
+        connection.person_name = names[connection.person.pk]
         if connection.status == ConnectionStatus.ACCEPTED:
             grouped["connected"].append(connection)
         elif connection.recipient_id == viewer.pk:
             grouped["incoming"].append(connection)
         else:
             grouped["outgoing"].append(connection)
-    grouped["connected"].sort(key=lambda c: c.person.name)
+    grouped["connected"].sort(key=lambda c: c.person_name)
     return grouped
+
+
+def my_blocks(viewer: Delegate) -> list[Block]:
+    """The people the viewer blocked, each with ``blocked_name`` as the viewer may read it."""
+    blocks = list(Block.objects.filter(blocker=viewer).select_related("blocked"))
+    names = names_as_seen_by(viewer, [block.blocked for block in blocks])
+    for block in blocks:
+        block.blocked_name = names[block.blocked_id]
+    return sorted(blocks, key=lambda block: block.blocked_name)

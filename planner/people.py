@@ -55,6 +55,18 @@ def visible_delegates(viewer: Delegate | None, *, among=None) -> QuerySet[Delega
     return people.filter(rule)
 
 
+HIDDEN_NAME = "a delegate"
+
+
+def names_as_seen_by(viewer: Delegate | None, people) -> dict[int, str]:
+    """Each of ``people``'s names as ``viewer`` may read it (by id, in one query): their own
+    name when the one visibility rule lets the viewer see them, else "a delegate"."""
+    people = list(people)
+    among = {person.pk for person in people}
+    seen = set(visible_delegates(viewer, among=among).values_list("pk", flat=True)) if among else set()
+    return {person.pk: person.name if person.pk in seen else HIDDEN_NAME for person in people}
+
+
 def directory(viewer: Delegate | None, *, query: str = "", interest: int | None = None) -> QuerySet[Delegate]:
     """The delegate directory: visible delegates matching ``query`` (name, organisation,
     town) and ``interest`` (a stream id), by name, with what a listing shows loaded."""

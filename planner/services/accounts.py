@@ -17,6 +17,7 @@ from venues.gazetteer import find_place
 
 from ..models import Booking, Connection, Contribution, Delegate, Registration, SessionStar, Stream
 from ..models.people import ACTIVE_STATUSES
+from ..people import names_as_seen_by
 from .bookings import cancel_booking
 from .queue import enqueue_after_commit
 
@@ -115,7 +116,11 @@ def update_profile(*, delegate: Delegate, update: ProfileUpdate) -> Delegate:
 
 
 def export_delegate_data(*, delegate: Delegate) -> dict:
-    """Everything Relay holds about ``delegate``, as plain JSON-ready data."""
+    """Everything Relay holds about ``delegate``, as plain JSON-ready data. The other side of
+    each connection is named as the visibility rule lets ``delegate`` see them."""
+    mine = Q(requester=delegate) | Q(recipient=delegate)
+    connections = list(Connection.objects.filter(mine).select_related("requester", "recipient"))
+    names = names_as_seen_by(delegate, [c.other(delegate) for c in connections])
     return {
         "profile": {
             "email": delegate.user.email,
@@ -154,10 +159,8 @@ def export_delegate_data(*, delegate: Delegate) -> dict:
             for c in Contribution.objects.filter(author=delegate).select_related("session").order_by("created_at")
         ],
         "connections": [
-            {"with": c.other(delegate).name, "status": c.status, "asked": c.created_at.isoformat()}
-            for c in Connection.objects.filter(Q(requester=delegate) | Q(recipient=delegate)).select_related(
-                "requester", "recipient"
-            )
+            {"with": names[c.other(delegate).pk], "status": c.status, "asked": c.created_at.isoformat()}
+            for c in connections
         ],
         "agenda": [
             {"session": s.session.title, "starts": s.session.start.isoformat(), "starred": s.created_at.isoformat()}

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from .. import discussion as reads
 from ..converters import parse_id
-from ..models import Block, Connection, Contribution, Delegate
+from ..models import Connection, Contribution, Delegate
 from ..people import visible_delegates
 from ..ratelimit import take
 from ..services.connections import (
@@ -39,7 +39,7 @@ def overview(request):
         {
             **grouped,
             "suggestions": reads.people_you_discussed_with(viewer),
-            "blocked": Block.objects.filter(blocker=viewer).select_related("blocked").order_by("blocked__name"),
+            "blocked": reads.my_blocks(viewer),
             "viewer": viewer,
         },
     )

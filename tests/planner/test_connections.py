@@ -173,3 +173,32 @@ def test_answering_a_request_with_neither_accept_nor_decline_is_a_400_and_change
     assert response.status_code == 400
     assert "Choose Accept or Decline." in text(response)
     assert Connection.objects.get().status == ConnectionStatus.PENDING
+
+
+def turn_hidden_and_rename(delegate, name):
+    delegate.visibility, delegate.name = Visibility.HIDDEN, name
+    delegate.save(update_fields=["visibility", "name"])
+
+
+def test_a_person_who_turns_hidden_is_a_delegate_in_requests_sent_blocks_and_data_export(client, conference, ana, ben):
+    carla = person(conference, "Carla Reyes")
+    request_connection(requester=ana, recipient=ben)
+    block_delegate(blocker=ana, blocked=carla)
+    turn_hidden_and_rename(ben, "Benedict Secretname")
+    turn_hidden_and_rename(carla, "Carlotta Secretname")
+    client.force_login(ana.user)
+
+    page = text(client.get("/my/connections/"))
+    exported = client.get("/account/my-data.json").json()
+
+    assert "Secretname" not in page and "Secretname" not in str(exported)
+    assert "Requests you sent a delegate" in page and "Blocked a delegate Unblock" in page
+    assert [c["with"] for c in exported["connections"]] == ["a delegate"]
+
+
+def test_a_connected_person_who_turns_hidden_is_still_named_to_the_people_they_connected_with(client, ana, ben):
+    respond_to_connection(connection=request_connection(requester=ana, recipient=ben), responder=ben, accept=True)
+    turn_hidden_and_rename(ben, "Benedict Renamed")
+    client.force_login(ana.user)
+    assert "Benedict Renamed" in text(client.get("/my/connections/"))
+    assert [c["with"] for c in client.get("/account/my-data.json").json()["connections"]] == ["Benedict Renamed"]
