@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
@@ -63,7 +64,13 @@ class DelegateDataReport(ReportView):
     or a group granted ‘Can view booking’ / ‘Can view registration’), never plain editors."""
 
     permission_required = "view"
-    custom_value_preprocess = {str: {"csv": spreadsheet_safe, "xlsx": spreadsheet_safe}}
+    # Added to Wagtail's own (which make datetimes naive for Excel, which has no time zones),
+    # never instead of them: local time, as the planner reads every other time in Relay.
+    custom_value_preprocess = {
+        **ReportView.custom_value_preprocess,
+        datetime.datetime: {"xlsx": lambda value: timezone.make_naive(value) if timezone.is_aware(value) else value},
+        str: {"csv": spreadsheet_safe, "xlsx": spreadsheet_safe},
+    }
 
 
 DELEGATE_EXPORT = ["delegate.name", "delegate.user.email", "delegate.organisation", "delegate.role", "delegate.town"]

@@ -8,6 +8,10 @@ wagtail/wagtail#1288), so admin pages, which only signed-in staff reach, also al
 scripts and styles; its login page keeps the strict policy."""
 
 from django.conf import settings
+from django.http import JsonResponse
+from django.template.response import TemplateResponse
+
+from .outage import wants_json
 
 STRICT = {
     "default-src": "'self'",
@@ -54,3 +58,40 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault(self.header, policy_for(request.path))
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+NUL_MESSAGE = (
+    "Your request contained a NUL character (\\0), which no address or form on this site accepts. "
+    "Remove it and try again."
+)
+
+
+class RefuseNulMiddleware:
+    """Answers 400 to a request whose path, query string or form fields hold a NUL byte.
+
+    No text Relay stores or searches can contain one, and PostgreSQL refuses it outright: a
+    search such as ``/delegates/?q=%00`` would otherwise end in a 500 wherever a view (ours or
+    Wagtail's) passes a raw parameter to a query. Forms refuse it too, field by field; this
+    catches every parameter read without a form, in one place."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or holds_nul(request.GET) or (
+            request.content_type == "application/x-www-form-urlencoded" and holds_nul(request.POST)
+        ):
+            return bad_request(request, NUL_MESSAGE)
+        return self.get_response(request)
+
+
+def holds_nul(data) -> bool:
+    """True when any key or value of the QueryDict ``data`` contains a NUL byte."""
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in data.lists())
+
+
+def bad_request(request, message: str):
+    """A 400 that says what to fix: JSON for API clients, else the short page."""
+    if wants_json(request):
+        return JsonResponse({"error": message}, status=400)
+    return TemplateResponse(request, "400.html", {"reason": message}, status=400).render()

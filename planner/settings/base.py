@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "planner.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads a parameter: a NUL byte is a 400, never a database error.
+    "planner.security.RefuseNulMiddleware",
     # Outside every middleware that can query (sessions, auth, messages, redirects, axes) so a
     # lost database is a 503 wherever it is noticed; inside the ones that add headers.
     "planner.outage.DatabaseOutageMiddleware",

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .. import timefmt
@@ -18,16 +17,9 @@ from ..people import viewer_delegate, waitlist_positions
 from ..services.agenda import cancel_registration, register_online, set_star
 from ..services.bookings import BookingRefused, book_meetup, cancel_booking
 from .accounts import require_delegate
+from .navigation import back_to
 
 DIRECTORY_PAGE_SIZE = 25
-
-
-def back_to(request, fallback: str):
-    """Redirect to the ``next`` form field when it is a safe local address, else ``fallback``."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(fallback)
 
 
 @login_required

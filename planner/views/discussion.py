@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import discussion as reads
@@ -28,20 +27,13 @@ from ..services.discussion import (
     report_contribution,
 )
 from .accounts import require_delegate
+from .navigation import safe_next
 
 
 def refused(request, refusal: DiscussionRefused, *, session=None):
     return render(
         request, "discussion/refused.html", {"reason": str(refusal), "session": session}, status=refusal.status
     )
-
-
-def safe_next(request) -> str:
-    """The form's ``next`` address when it is a path on this site, else ""."""
-    target = request.POST.get("next", "")
-    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return ""
 
 
 def back_to_session(request, session: SessionPage, contribution: Contribution):

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from bs4 import BeautifulSoup
+from django.utils import timezone
 
 from planner.models import Booking
 from planner.services.bookings import book_meetup
@@ -116,3 +117,34 @@ def test_conference_edit_page_shows_how_many_registered(planner_client, conferen
         register_online(delegate=person, conference=conference)
     page = planner_client.get(f"/admin/pages/{conference.pk}/edit/").content.decode()
     assert "Registered to attend online" in page and ">3 · <" in page.replace("\n", "")
+
+
+def xlsx_rows(response) -> list[dict]:
+    """The rows of an XLSX export, read back with openpyxl, keyed by heading."""
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    headings, *rows = sheet.iter_rows(values_only=True)
+    return [dict(zip(headings, row, strict=True)) for row in rows]
+
+
+def test_bookings_export_as_xlsx_with_local_times_and_formula_safe_names(planner_client, full_meetup):
+    meetup, bookings = full_meetup
+    formula = '=HYPERLINK("http://evil.example")'
+    bookings[0].delegate.name = formula
+    bookings[0].delegate.save()
+    response = planner_client.get("/admin/bookings/", {"export": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = xlsx_rows(response)
+    assert [row["Name"] for row in rows] == ["'" + formula, "Bob Baker", "Cat Cole", "Dev Dutt"]
+    booked = bookings[1].created_at.astimezone(timezone.get_current_timezone()).replace(tzinfo=None)
+    assert abs((rows[1]["Booked at"] - booked).total_seconds()) < 1
+    assert rows[2]["Status"] == "waitlisted" and rows[0]["Meetup"] == "Leeds meetup"
+
+
+def test_registrations_export_as_xlsx(planner_client, conference):
+    from planner.services.agenda import register_online
+
+    register_online(delegate=DelegateFactory(name="Here Hana"), conference=conference)
+    rows = xlsx_rows(planner_client.get("/admin/registrations/", {"export": "xlsx"}))
+    assert [(row["Name"], row["Conference"]) for row in rows] == [("Here Hana", conference.title)]

@@ -209,3 +209,29 @@ def test_deleting_my_account_frees_my_place_for_the_next_person_and_erases_me(cl
     waiting.refresh_from_db()
     assert waiting.status == "confirmed"
     assert "Priya Raman" not in text(client.get("/delegates/"))
+
+
+@pytest.mark.parametrize(
+    ("next_value", "lands_on_next"),
+    [("abc", False), ("https://evil.example/", False), ("//evil.example/x", False), ("/my/programme/", True)],
+)
+def test_every_delegate_form_sends_you_back_only_to_a_page_of_this_site(client, world, next_value, lands_on_next):
+    asha, tom, meetup, session = world["asha"], world["tom"], world["meetup"], world["continued"]
+    booking = asha.bookings.get(event=meetup)
+    client.force_login(asha.user)
+    actions = {
+        f"/sessions/{session.pk}/star/": session.url,
+        f"/conference/{world['conference'].pk}/register/": world["conference"].url,
+        f"/meetups/{meetup.pk}/book/": meetup.url,
+        f"/bookings/{booking.pk}/cancel/": None,
+        f"/delegates/{tom.pk}/connect/": None,
+    }
+    for path, fallback in actions.items():
+        response = client.post(path, {"next": next_value})
+        assert response.status_code == 302, path
+        if lands_on_next:
+            assert response["Location"] == next_value, path
+        else:
+            assert "evil" not in response["Location"] and response["Location"] != next_value, path
+            if fallback:
+                assert response["Location"] == fallback, path

@@ -186,3 +186,19 @@ def test_the_client_address_is_the_one_our_own_proxies_wrote(rf, settings, proxi
     settings.RELAY_PROXY_COUNT = proxies
     request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded_for, REMOTE_ADDR="10.0.0.9")
     assert client_address(request) == client
+
+
+@pytest.mark.parametrize(
+    "path", ["/delegates/?q=%00", "/api/v2/images/?search=%00", "/api/v2/documents/?search=a%00b", "/near/?q=%00"]
+)
+def test_a_nul_byte_in_a_search_gets_a_400_that_says_what_to_fix(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 400
+    message = response.json()["error"] if path.startswith("/api/") else response.content.decode()
+    assert "NUL character" in message and "Remove it" in message
+
+
+def test_a_nul_byte_in_a_posted_form_field_gets_a_400(client, db):
+    form = "username=a%00b&password=x"
+    response = client.post("/account/login/", form, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400 and "NUL character" in response.content.decode()
