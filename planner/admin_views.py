@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import user_passes_test
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -230,8 +230,9 @@ class ReportedContributionsView(ReportView):
     def get_queryset(self):
         open_reports = Report.objects.filter(contribution=OuterRef("pk"), resolved_at__isnull=True)
         return (
-            Contribution.objects.filter(reports__resolved_at__isnull=True)
-            .distinct()
+            # Exists, not a filter across the join: that is a LEFT JOIN on which a contribution
+            # with no report at all also has a NULL resolved_at.
+            Contribution.objects.filter(Exists(open_reports))
             .select_related("session")
             .annotate(
                 open_reports=Subquery(open_reports.values("contribution").annotate(n=Count("id")).values("n")[:1]),

@@ -197,6 +197,9 @@ def accept(request, contribution_id: int):
 def report(request, contribution_id: int):
     """Tell the moderators about a contribution that breaks the rules."""
     delegate, contribution = own_contribution(request, contribution_id)
+    if not contribution.session.live or contribution.deleted_at or contribution.hidden_at:
+        # Only what a delegate can read can be reported: the page quotes it.
+        return render(request, "discussion/refused.html", {"reason": "This contribution is not shown."}, status=404)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         report_contribution(contribution=contribution, reporter=delegate, reason=form.cleaned_data["reason"])

@@ -253,6 +253,18 @@ def test_moderators_mark_findings_and_tag_themes(client, priya, session, moderat
     assert "Workforce" in article.select_one(".tag--theme").get_text()
 
 
+def test_a_contribution_on_an_unpublished_session_cannot_be_reported_or_read_through_the_report_page(
+    client, priya, session, conference
+):
+    words = post_contribution(author=registered(conference), session=session, body="Words from a draft session")
+    session.unpublish()
+    response = client.get(f"/discussion/{words.pk}/report/")
+    assert response.status_code == 404 and "Words from a draft" not in response.content.decode()
+    assert session.title not in response.content.decode()
+    assert client.post(f"/discussion/{words.pk}/report/", {"reason": "x"}).status_code == 404
+    assert not Report.objects.exists()
+
+
 def test_reporting_twice_keeps_one_report(client, priya, session, conference):
     theirs = post_contribution(author=registered(conference), session=session, body="Buy my software")
     for _ in range(2):
@@ -337,10 +349,13 @@ def test_moderators_find_reported_posts_in_the_admin_and_others_cannot(client, p
     for reporter in (priya, registered(conference)):
         Report.objects.create(contribution=spam, reporter=reporter, reason="Advertising")
     Report.objects.create(contribution=fine, reporter=priya, reason="I disagree", resolved_at=timezone.now())
+    post_contribution(author=priya, session=session, body="Never reported at all")
+    once = post_contribution(author=priya, session=session, body="Reported just once")
+    Report.objects.create(contribution=once, reporter=registered(conference), reason="Rude")
     client.force_login(moderator)
     page = BeautifulSoup(client.get("/admin/reported/").content, "html.parser")
     rows = [" ".join(tr.get_text(" ").split()) for tr in page.select("table tbody tr")]
-    assert len(rows) == 1
+    assert len(rows) == 2 and "Reported just once" in rows[1]  # only open reports, most reported first
     assert "Buy cheap software now" in rows[0] and "Advertising" in rows[0] and " 2 " in f" {rows[0]} "
     assert page.select_one(f'table tbody a[href="/discussion/{spam.pk}/#c-{spam.pk}"]')
     editor = UserFactory(email="editor@council.gov.uk")
