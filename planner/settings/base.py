@@ -280,6 +280,13 @@ RELAY_POSTING_LIMITS = [(5, 60), (60, 3600)]
 RELAY_NEW_ACCOUNT_COOL_OFF_MINUTES = env_int("RELAY_NEW_ACCOUNT_COOL_OFF_MINUTES", 10)
 RELAY_EDIT_WINDOW_MINUTES = 30
 
+# Sign-up and password-reset emails, counted in the cache like the posting limits: to one
+# address (beyond it the page answers as if sent, so nothing about accounts leaks), and from
+# one client address (a 429 saying when to try again; generous, as a council's staff may
+# share one address).
+RELAY_ACCOUNT_EMAIL_LIMITS_PER_ADDRESS = [(3, 3600), (10, 86400)]
+RELAY_ACCOUNT_EMAIL_LIMITS_PER_CLIENT = [(10, 600), (50, 86400)]
+
 # Generated delegate packs hold personal data: kept outside MEDIA_ROOT, served only through
 # views that check who is asking.
 RELAY_PACK_DIR = Path(os.environ.get("RELAY_PACK_DIR", VAR_DIR / "packs"))

@@ -1,28 +1,34 @@
 """Delegate accounts: sign up, confirm, log in and out, reset password, profile, data rights."""
 
+import hashlib
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods
 
+from ..client_address import client_address
 from ..forms_accounts import DeleteAccountForm, EmailLoginForm, ProfileForm, QueuedPasswordResetForm, SignUpForm
 from ..people import viewer_delegate
+from ..ratelimit import take
 from ..services.accounts import (
     ProfileUpdate,
     delete_delegate_account,
     email_verification_token,
     export_delegate_data,
+    normalise_email,
     sign_up_delegate,
     update_profile,
     verify_email,
 )
+from .navigation import too_many
 
 User = get_user_model()
 
@@ -41,13 +47,40 @@ def require_delegate(request):
 
 
 @require_http_methods(["GET", "POST"])
+def network_asked_too_often(request):
+    """A 429 when this client address has asked for too many sign-up or password-reset
+    emails, else None (and the request is counted). It counts every request, whatever the
+    address asked for, so it says nothing about accounts."""
+    limited = take("account-email-from", client_address(request), settings.RELAY_ACCOUNT_EMAIL_LIMITS_PER_CLIENT)
+    if limited is None:
+        return None
+    minutes = max(1, round(limited.retry_after / 60))
+    reason = (
+        f"Sign-up and password reset emails are limited to {limited.rule} from one network. "
+        f"Please try again in about {minutes} minute{'s' if minutes != 1 else ''}."
+    )
+    return too_many(request, reason, limited.retry_after)
+
+
+def may_email(address: str) -> bool:
+    """Whether one more sign-up or reset email may go to ``address`` (and it is counted).
+
+    When not, the page answers exactly as if it had been sent: the limit stops a flood of
+    mail to one person without telling anyone whether that person has an account."""
+    key = hashlib.sha256(normalise_email(address).encode()).hexdigest()  # no addresses in the cache
+    return take("account-email-to", key, settings.RELAY_ACCOUNT_EMAIL_LIMITS_PER_ADDRESS) is None
+
+
 def sign_up(request):
     """Sign-up form; known and unknown addresses get the same ‘check your email’ answer."""
     if request.user.is_authenticated:
         return redirect("account:my_programme")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        sign_up_delegate(**form.cleaned_data)
+        if limited := network_asked_too_often(request):
+            return limited
+        if may_email(form.cleaned_data["email"]):
+            sign_up_delegate(**form.cleaned_data)
         return render(request, "account/check_email.html", {"email": form.cleaned_data["email"]})
     return render(request, "account/signup.html", {"form": form})
 
@@ -76,6 +109,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = QueuedPasswordResetForm
     template_name = "account/password_reset.html"
     success_url = reverse_lazy("account:password_reset_done")
+
+    def form_valid(self, form):
+        """Queue the reset email unless this network or address asked too often."""
+        if limited := network_asked_too_often(self.request):
+            return limited
+        if may_email(form.cleaned_data["email"]):
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

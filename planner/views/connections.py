@@ -22,8 +22,8 @@ from ..services.connections import (
 )
 from ..services.discussion import DiscussionRefused
 from .accounts import require_delegate
-from .discussion import refused, too_many
-from .navigation import back_to
+from .discussion import refused
+from .navigation import back_to, too_many
 
 CONNECTION_REQUEST_LIMITS = [(20, 3600), (100, 86400)]
 

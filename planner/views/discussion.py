@@ -27,7 +27,7 @@ from ..services.discussion import (
     report_contribution,
 )
 from .accounts import require_delegate
-from .navigation import safe_next
+from .navigation import safe_next, too_many
 
 
 def refused(request, refusal: DiscussionRefused, *, session=None):
@@ -63,15 +63,6 @@ def posting_limited(request, delegate):
         )
         retry_after = limited.retry_after
     return too_many(request, reason, retry_after, body=request.POST.get("body", ""))
-
-
-def too_many(request, reason: str, retry_after: int, *, body: str = ""):
-    """The 429 page: what the limit is, when to try again, and the words typed, kept."""
-    response = render(
-        request, "discussion/limited.html", {"reason": reason, "body": body, "next": safe_next(request)}, status=429
-    )
-    response["Retry-After"] = str(retry_after)
-    return response
 
 
 @login_required

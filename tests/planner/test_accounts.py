@@ -163,3 +163,49 @@ def test_signing_up_again_before_confirming_sends_a_fresh_link(client, django_ca
     assert User.objects.filter(username="amira.shah@calderdale.gov.uk").count() == 1
     response = client.get(link_in(mail.outbox[1]), follow=True)
     assert "Your email address is confirmed" in response.content.decode()
+
+
+def ask_for_emails(client, email, times, *, rotating_addresses: bool):
+    """``times`` sign-ups and resets for ``email``, each from a new client address when
+    ``rotating_addresses`` (the flood in the attacker's report), else from one."""
+    pages = []
+    for n in range(times):
+        address = f"203.0.113.{n + 1}" if rotating_addresses else "203.0.113.200"
+        path, form = (
+            ("/account/signup/", {"email": email, "password": "plain-english-services", "name": "Flood"})
+            if n % 2 == 0
+            else ("/account/password-reset/", {"email": email})
+        )
+        pages.append(client.post(path, form, REMOTE_ADDR=address, follow=True))
+    return pages
+
+
+@pytest.mark.parametrize("known", [True, False])
+def test_a_flood_of_sign_ups_and_resets_for_one_address_sends_at_most_three_emails_and_answers_alike(
+    client, django_capture_on_commit_callbacks, known
+):
+    email = "flooded@leeds.gov.uk"
+    if known:
+        DelegateFactory(user__email=email)
+    with django_capture_on_commit_callbacks(execute=True):
+        pages = ask_for_emails(client, email, 30, rotating_addresses=True)
+    # The first three asks pass; for a new address the reset between the two sign-ups sends
+    # nothing, as the account is not confirmed yet.
+    assert len(mail.outbox) == (3 if known else 2) and all(message.to == [email] for message in mail.outbox)
+    signups = {page.content for page in pages[0::2]}
+    resets = {page.content for page in pages[1::2]}
+    assert len(signups) == 1 and len(resets) == 1  # the 30th answer reads as the first
+    assert all(page.status_code == 200 for page in pages)
+
+
+def test_one_network_asking_for_many_addresses_is_told_to_wait(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        pages = [
+            client.post("/account/password-reset/", {"email": f"person{n}@leeds.gov.uk"}, REMOTE_ADDR="203.0.113.9")
+            for n in range(12)
+        ]
+    assert [page.status_code for page in pages] == [302] * 10 + [429] * 2
+    assert "10 per 10 minutes from one network" in pages[-1].content.decode()
+    assert int(pages[-1]["Retry-After"]) > 0
+    other = client.post("/account/password-reset/", {"email": "me@leeds.gov.uk"}, REMOTE_ADDR="198.51.100.1")
+    assert other.status_code == 302
