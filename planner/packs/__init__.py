@@ -2,9 +2,12 @@
 bytes; nothing here touches the ORM, so drawing can be tested and changed on its own.
 
 Text is set in DejaVu Sans (Debian's fonts-dejavu-core; ``RELAY_PDF_FONT_DIR`` points
-elsewhere) so names in any European script print as written; without the fonts, PDFs fall
-back to Helvetica, which covers Latin-1 only."""
+elsewhere) so names in any European script print as written, and embedded, so a print shop's
+preflight accepts the file. Every canvas starts in DejaVu too: reportlab's default initial
+font is an unembedded Helvetica. Without the fonts, PDFs fall back to Helvetica, which covers
+Latin-1 only and is not embedded; a warning says so."""
 
+import logging
 from functools import cache
 from pathlib import Path
 
@@ -27,6 +30,11 @@ def fonts() -> tuple[str, str]:
     folder = Path(getattr(settings, "RELAY_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
     regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
     if not (regular.exists() and bold.exists()):
+        logging.getLogger(__name__).warning(
+            "DejaVu Sans is not in %s: PDFs fall back to Helvetica, unembedded, which print shops refuse. "
+            "Install fonts-dejavu-core or set RELAY_PDF_FONT_DIR.",
+            folder,
+        )
         return "Helvetica", "Helvetica-Bold"
     pdfmetrics.registerFont(TTFont("DejaVuSans", str(regular)))
     pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(bold)))
@@ -77,7 +85,8 @@ def draw_qr(canvas, value: str, x: float, y: float, size: float, border: int = 2
 
 
 def a4_document(buffer, *, title: str, subject: str, template=None, **extra):
-    """An A4 document with Relay's print margins and metadata (author, title, subject)."""
+    """An A4 document with Relay's print margins and metadata (author, title, subject), whose
+    pages start in Relay's embedded font rather than reportlab's unembedded Helvetica."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate
@@ -92,5 +101,6 @@ def a4_document(buffer, *, title: str, subject: str, template=None, **extra):
         title=title,
         author="Relay",
         subject=subject,
+        initialFontName=fonts()[0],
         **extra,
     )

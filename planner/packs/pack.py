@@ -35,9 +35,12 @@ class Heading(Paragraph):
 class NumberedCanvas(pdfcanvas.Canvas):
     """Holds every page until the end so each footer can say "page x of y"."""
 
-    def __init__(self, *args, footer_name: str = "", footer_font: str = "Helvetica", **kwargs):
+    def __init__(self, *args, footer_name: str = "", footer_font: str = "", **kwargs):
+        # Platypus passes initialFontName=None unless told: then reportlab starts every page
+        # in an unembedded Helvetica.
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or fonts()[0]
         super().__init__(*args, **kwargs)
-        self._pages, self.footer_name, self.footer_font = [], footer_name, footer_font
+        self._pages, self.footer_name, self.footer_font = [], footer_name, footer_font or fonts()[0]
 
     def showPage(self):
         self._pages.append(dict(self.__dict__))
@@ -77,7 +80,7 @@ class QrCode(Flowable):
 def small_map(points: list[tuple[float, float, str]], width: float, height: float, font: str) -> Drawing:
     """The venue (first point) and the delegate's town as labelled dots, to scale, with a
     straight line between them and a scale bar. No tiles, no network."""
-    drawing = Drawing(width, height)
+    drawing = Drawing(width, height, initialFontName=font)  # not the default, unembedded Helvetica
     lats = [p[0] for p in points]
     lons = [p[1] for p in points]
     mid_lat = sum(lats) / len(lats)
@@ -197,10 +200,10 @@ def render_pack(ctx) -> bytes:
             )
     story += [PageBreak(), Heading("Notes", s["h2"], "notes")]
     story.append(Spacer(1, 9 * mm))
+    # A table cell's font defaults to an unembedded Helvetica, set even for an empty cell.
+    ruled = [("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE), ("FONT", (0, 0), (-1, -1), regular, 9)]
     for _ in range(22):
-        story.append(
-            Table([[""]], colWidths=[174 * mm], rowHeights=[9 * mm], style=[("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE)])
-        )
+        story.append(Table([[""]], colWidths=[174 * mm], rowHeights=[9 * mm], style=ruled))
 
     def make_canvas(*args, **kwargs):
         return NumberedCanvas(*args, footer_name=f"{ctx.name} · {ctx.title}", footer_font=regular, **kwargs)
@@ -223,7 +226,7 @@ def agenda_table(rows, font: str) -> Table:
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (0, -1), font, 9),
+                ("FONT", (0, 0), (-1, -1), font, 9),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
                 ("TOPPADDING", (0, 0), (-1, -1), 4),
