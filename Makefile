@@ -4,17 +4,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.installed-runtime
 NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run serve setup test test-postgres lint audit bench clean-db system-deps
 
+# Development and tests: the runtime pins plus pytest, playwright, ruff, locust...
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
-	touch $(STAMP)
+	touch $(STAMP) $(RUNTIME_STAMP)
+
+# Production (make serve): the runtime pins only, nothing a server does not need.
+$(RUNTIME_STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(RUNTIME_STAMP)
 
 # axe-core for the browser accessibility checks (package-lock.json pins it).
 $(NODE_STAMP): package.json package-lock.json
@@ -33,16 +42,17 @@ run: setup
 
 ## Production settings: gunicorn and django-q2 workers, after check --deploy, migrate and
 ## collectstatic. Needs the environment of README "Deploying" (SECRET_KEY, ALLOWED_HOSTS, ...).
-serve: $(STAMP)
-	bin/serve
+serve: $(RUNTIME_STAMP)
+	exec bin/serve
 
-# Debian's chromium (browser tests) and poppler-utils (PDF pages to PNG): installed when we
-# can (as root, or with passwordless sudo), else we stop and say how.
+# Debian's chromium (browser tests), poppler-utils (PDF pages to PNG, fonts listed) and
+# zbar-tools (QR codes read back from badge sheets): installed when we can (as root, or with
+# passwordless sudo), else we stop and say how.
 system-deps:
-	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null || ! command -v zbarimg >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo"; \
-	  else echo "Install the browser and PDF tools first: sudo apt-get install chromium poppler-utils"; exit 1; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	  else echo "Install the browser, PDF and QR tools first: sudo apt-get install chromium poppler-utils zbar-tools"; exit 1; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils zbar-tools >/dev/null; \
 	fi
 
 ## The whole suite on the embedded default (SQLite), browser journeys included (Debian's chromium).

@@ -8,7 +8,7 @@ class PlannerConfig(AppConfig):
     def ready(self):
         from django.urls import register_converter
 
-        from . import signals
+        from . import mail_health, signals  # noqa: F401 - mail_health registers its deployment check
         from .converters import IdConverter
 
         register_converter(IdConverter, "id")

@@ -26,6 +26,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from . import roles, timefmt
 from .discussion import ActivityTable, conference_activity, shown
+from .mail_health import FailedSends, failed_email_sends
 from .models import ConferencePage, Contribution, PackRun, PackStatus, RegionalEventPage
 
 
@@ -320,3 +321,25 @@ def conference_panels(request) -> list[ConferencePanel]:
         .values_list("pk", flat=True)
     )
     return [ConferencePanel(summary, can_edit=summary.pk in editable) for summary in summaries]
+
+
+class EmailFailuresPanel(Component):
+    """On the admin home page while emails are failing in the queue: how many, the latest
+    error, and what to check."""
+
+    template_name = "planner/admin/email_failures_panel.html"
+    order = 40  # above the conference panels: nobody is getting their emails
+
+    def __init__(self, failed: FailedSends):
+        self.failed = failed
+
+    def get_context_data(self, parent_context=None):
+        return {"failed": self.failed}
+
+
+def email_failure_panels(request) -> list[EmailFailuresPanel]:
+    """The failed-email panel for planners, when any email failed in the last week."""
+    if not roles.sees_every_meetup(request.user):
+        return []
+    failed = failed_email_sends()
+    return [EmailFailuresPanel(failed)] if failed.count else []

@@ -278,6 +278,14 @@ def conference_dashboard_panels(request, panels):
     panels.extend(conference_panels(request))
 
 
+@hooks.register("construct_homepage_panels")
+def email_failure_panel(request, panels):
+    """A warning panel for planners while emails fail in the queue (planner.mail_health)."""
+    from .dashboard import email_failure_panels
+
+    panels.extend(email_failure_panels(request))
+
+
 @hooks.register("register_admin_urls")
 def programme_files_admin_urls():
     """Import and export of a conference programme, and a meetup's delegate list (planner/admin_import.py)."""

@@ -3,7 +3,7 @@
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from planner.demo import load_corpus
 from planner.models import (
@@ -48,7 +48,7 @@ def snapshot():
 
 
 def test_demo_is_a_five_day_three_stream_programme_with_five_meetups():
-    call_command("load_demo", "--seed", "3")
+    call_command("load_demo", "--allow-demo-accounts", "--seed", "3")
     conference = ConferencePage.objects.get()
     assert (conference.end_date - conference.start_date).days == 4
     assert conference.streams.count() == 3
@@ -64,9 +64,9 @@ def test_demo_is_a_five_day_three_stream_programme_with_five_meetups():
 
 
 def test_loading_the_demo_twice_adds_nothing(capsys):
-    call_command("load_demo")
+    call_command("load_demo", "--allow-demo-accounts")
     first = snapshot()
-    call_command("load_demo")
+    call_command("load_demo", "--allow-demo-accounts")
     assert snapshot() == first
     assert "nothing new to add" in capsys.readouterr().out
 
@@ -74,7 +74,7 @@ def test_loading_the_demo_twice_adds_nothing(capsys):
 def test_demo_delegates_live_in_real_towns_with_a_full_meetup_and_mixed_visibility():
     from planner.models import Registration
 
-    call_command("load_demo")
+    call_command("load_demo", "--allow-demo-accounts")
     assert Delegate.objects.count() == 1200
     assert Registration.objects.count() == 1200
     assert not Delegate.objects.filter(home_place__isnull=True).exists()
@@ -89,7 +89,7 @@ def test_demo_delegates_live_in_real_towns_with_a_full_meetup_and_mixed_visibili
 
 
 def test_demo_venues_are_real_places_in_the_uk():
-    call_command("load_demo")
+    call_command("load_demo", "--allow-demo-accounts")
     for venue in Venue.objects.all():
         assert 49.9 < venue.latitude < 60.9 and -8.2 < venue.longitude < 1.8, venue
         assert venue.postcode
@@ -104,17 +104,17 @@ def test_demo_corpus_reads_like_the_sector_not_placeholder_text():
 
 
 def test_loading_again_after_a_planner_deleted_a_session_leaves_their_edit_alone():
-    call_command("load_demo")
+    call_command("load_demo", "--allow-demo-accounts")
     session = SessionPage.objects.order_by("pk").first()
     session.delete()
-    call_command("load_demo")
+    call_command("load_demo", "--allow-demo-accounts")
     assert not SessionPage.objects.filter(slug=session.slug).exists()
 
 
 def test_demo_discussion_is_busy_threaded_and_connected_like_the_seed_event():
     from django.db.models import Count
 
-    call_command("load_demo")
+    call_command("load_demo", "--allow-demo-accounts")
     contributions = Contribution.objects.all()
     assert contributions.count() >= 1100
     threads = contributions.filter(parent__isnull=True)
@@ -146,3 +146,10 @@ def test_demo_discussion_corpus_reads_like_the_sector_not_placeholder_text():
     assert set(corpus["streams"]) == {stream["slug"] for stream in load_corpus()["streams"]}
     for words in corpus["streams"].values():  # answers[i] answers questions[i]
         assert len(words["questions"]) == len(words["answers"])
+
+
+def test_the_demo_is_refused_with_debug_off_unless_asked_for_by_name(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--allow-demo-accounts"):
+        call_command("load_demo")
+    assert not Delegate.objects.exists()

@@ -2,6 +2,7 @@
 passes Django's deployment checks."""
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -53,10 +54,13 @@ def test_a_missing_or_malformed_setting_stops_start_up_naming_it(variable, value
     assert "Traceback" not in result.stderr
 
 
-def test_gunicorn_stops_at_start_naming_a_malformed_variable():
+@pytest.mark.parametrize(
+    ("variable", "value"), [("REDIS_URL", "localhost:6379"), ("WEB_CONCURRENCY", "0"), ("GUNICORN_TIMEOUT", "soon")]
+)
+def test_gunicorn_stops_at_start_naming_a_malformed_variable_in_one_line(variable, value):
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     env |= {"DJANGO_SETTINGS_MODULE": "planner.settings.production", "SECRET_KEY": GOOD_KEY}
-    env |= {"ALLOWED_HOSTS": "relay.example.org", "REDIS_URL": "localhost:6379", "GUNICORN_BIND": "127.0.0.1:0"}
+    env |= {"ALLOWED_HOSTS": "relay.example.org", "GUNICORN_BIND": "127.0.0.1:0", variable: value}
     result = subprocess.run(  # noqa: S603 - our own gunicorn with its config file
         [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py")],
         env=env,
@@ -66,14 +70,40 @@ def test_gunicorn_stops_at_start_naming_a_malformed_variable():
         cwd=ROOT,
     )
     assert result.returncode != 0
-    assert "Relay cannot start: REDIS_URL" in result.stderr
+    assert f"Relay cannot start: {variable}" in result.stderr
+    assert "Traceback" not in result.stderr
     assert "Booting worker" not in result.stderr  # nothing half-started
 
 
 def test_production_settings_pass_the_deployment_checks():
-    result = start({}, "check", "--deploy", "--fail-level", "WARNING")
+    with socket.create_server(("127.0.0.1", 0)) as mail_server:
+        mail = {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(mail_server.getsockname()[1])}
+        result = start(mail, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+SHOW_TRANSPORT = (
+    "from django.conf import settings as s; "
+    "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, "
+    "s.CSRF_TRUSTED_ORIGINS)"
+)
+
+
+def test_production_settings_can_be_tried_over_plain_http_on_this_machine_only():
+    local = start(
+        {"RELAY_LOCAL_HTTP": "true", "ALLOWED_HOSTS": "127.0.0.1,localhost"},
+        "shell",
+        "--no-imports",
+        "-c",
+        SHOW_TRANSPORT,
+    )
+    assert local.returncode == 0, local.stderr
+    assert local.stdout.split(" ", 4) == ["False", "False", "False", "0", "['http://127.0.0.1', 'http://localhost']\n"]
+    real = start({"RELAY_LOCAL_HTTP": "true", "ALLOWED_HOSTS": "relay.example.org"}, "check")
+    assert real.returncode != 0 and real.stderr.startswith("Relay cannot start: RELAY_LOCAL_HTTP")
+    default = start({}, "shell", "--no-imports", "-c", SHOW_TRANSPORT)
+    assert default.stdout.startswith("True True True 31536000 ['https://relay.example.org']")
 
 
 def test_sqlite_default_uses_wal_and_immediate_transactions():

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from planner.demo import load_demo
@@ -18,7 +19,19 @@ class Command(BaseCommand):
             help="Multiply the people and their discussions: 1,200 delegates × N (default 1; 100 for load tests).",
         )
 
-    def handle(self, *args, seed, scale, **options):
+        parser.add_argument(
+            "--allow-demo-accounts",
+            action="store_true",
+            help="Load it even with DEBUG off. The demo's 1,200 delegates are active accounts with a published "
+            "password: never on a site that real people use.",
+        )
+
+    def handle(self, *args, seed, scale, allow_demo_accounts, **options):
+        if not (settings.DEBUG or allow_demo_accounts):
+            raise CommandError(
+                "The demo creates 1,200 active delegate accounts with a published password, so it is refused "
+                "with DEBUG off. On a throwaway site, add --allow-demo-accounts."
+            )
         if scale < 1:
             raise CommandError("--scale must be 1 or more.")
         summary = load_demo(seed=seed, scale=scale)
