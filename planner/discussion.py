@@ -54,18 +54,18 @@ def shown(queryset: QuerySet[Contribution]) -> QuerySet[Contribution]:
 
 def label_authors(contributions: list[Contribution], viewer: Delegate | None) -> None:
     """Set ``author_label`` and ``author_shown`` on each contribution, in one query."""
-    author_ids = {c.author_id for c in contributions if c.author_id}
-    seen = set(visible_delegates(viewer, among=author_ids).values_list("pk", flat=True)) if author_ids else set()
+    # The names come from this query, not from ``contribution.author``: the contributions may
+    # come from a cache (the meetup digest's) and predate a rename or a change to hidden.
+    names = names_as_seen_by(viewer, {c.author_id for c in contributions if c.author_id})
     for contribution in contributions:
-        contribution.author_shown = contribution.author_id in seen and not contribution.from_meetup_id
+        name = names.get(contribution.author_id, HIDDEN_NAME)
+        contribution.author_shown = name != HIDDEN_NAME and not contribution.from_meetup_id
         if contribution.from_meetup_id:  # a facilitator speaking for the room, not for themself
             contribution.author_label = f"From the {contribution.from_meetup.venue.town} meetup"
         elif contribution.author_id is None:
             contribution.author_label = ERASED_NAME
-        elif contribution.author_shown:
-            contribution.author_label = contribution.author.name
         else:
-            contribution.author_label = HIDDEN_NAME
+            contribution.author_label = name
 
 
 def _with_related(queryset: QuerySet[Contribution]) -> QuerySet[Contribution]:

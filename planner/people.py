@@ -59,12 +59,13 @@ HIDDEN_NAME = "a delegate"
 
 
 def names_as_seen_by(viewer: Delegate | None, people) -> dict[int, str]:
-    """Each of ``people``'s names as ``viewer`` may read it (by id, in one query): their own
-    name when the one visibility rule lets the viewer see them, else "a delegate"."""
-    people = list(people)
-    among = {person.pk for person in people}
-    seen = set(visible_delegates(viewer, among=among).values_list("pk", flat=True)) if among else set()
-    return {person.pk: person.name if person.pk in seen else HIDDEN_NAME for person in people}
+    """Each of ``people``'s names (delegates or their ids) as ``viewer`` may read it, by id,
+    in one query: their current name when the one visibility rule lets the viewer see them,
+    else "a delegate". Names come from the database, never from the objects passed in, which
+    may come from a cache and predate a rename."""
+    ids = {getattr(person, "pk", person) for person in people}
+    names = dict(visible_delegates(viewer, among=ids).values_list("pk", "name")) if ids else {}
+    return {pk: names.get(pk, HIDDEN_NAME) for pk in ids}
 
 
 def directory(viewer: Delegate | None, *, query: str = "", interest: int | None = None) -> QuerySet[Delegate]:

@@ -15,13 +15,16 @@ from django.utils import timezone
 
 from venues.gazetteer import find_place
 
-from ..models import Booking, Connection, Contribution, Delegate, Registration, SessionStar, Stream
+from ..models import Booking, Connection, Contribution, Delegate, Registration, SessionStar, Stream, Visibility
 from ..models.people import ACTIVE_STATUSES
 from ..people import names_as_seen_by
 from .bookings import cancel_booking
+from .packs import withdraw_packs_naming
 from .queue import enqueue_after_commit
 
 User = get_user_model()
+# From seen by fewest to seen by most.
+VISIBILITY_ORDER = [Visibility.HIDDEN, Visibility.CONFERENCE, Visibility.EVERYONE]
 
 
 class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
@@ -99,7 +102,11 @@ class ProfileUpdate:
 
 @transaction.atomic
 def update_profile(*, delegate: Delegate, update: ProfileUpdate) -> Delegate:
-    """Save the profile; the home town is matched to a gazetteer town (or left unmatched)."""
+    """Save the profile; the home town is matched to a gazetteer town (or left unmatched).
+    A new name, organisation or role, or a narrower visibility, withdraws the packs already
+    drawn that may print the person as they were."""
+    shown_before = (delegate.name, delegate.organisation, delegate.role)
+    narrower = VISIBILITY_ORDER.index(update.visibility) < VISIBILITY_ORDER.index(delegate.visibility)
     delegate.name = update.name.strip()
     delegate.organisation = update.organisation.strip()
     delegate.role = update.role.strip()
@@ -112,6 +119,8 @@ def update_profile(*, delegate: Delegate, update: ProfileUpdate) -> Delegate:
     delegate.full_clean(exclude=["user"])
     delegate.save()
     delegate.interests.set(update.interests)
+    if narrower or (delegate.name, delegate.organisation, delegate.role) != shown_before:
+        withdraw_packs_naming(delegate=delegate)
     return delegate
 
 
@@ -176,6 +185,7 @@ def delete_delegate_account(*, delegate: Delegate) -> None:
     for booking in Booking.objects.filter(delegate=delegate, status__in=ACTIVE_STATUSES):
         cancel_booking(booking=booking, reason="Account deleted")
     with transaction.atomic():
+        withdraw_packs_naming(delegate=delegate)
         user = delegate.user
         Booking.objects.filter(delegate=delegate).delete()
         user.delete()

@@ -17,7 +17,16 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ..models import Booking, BookingStatus, PackFile, PackRun, PackStatus, RegionalEventPage
+from ..models import (
+    Booking,
+    BookingStatus,
+    ConferencePage,
+    Delegate,
+    PackFile,
+    PackRun,
+    PackStatus,
+    RegionalEventPage,
+)
 from .queue import enqueue_after_commit
 
 
@@ -112,3 +121,26 @@ def run_files(run: PackRun) -> list[Path]:
         .order_by("booking__delegate__name", "pk")
     )
     return [pack_path(run.event_id, f.booking_id, f.digest) for f in done if f.digest]
+
+
+WITHDRAWN = "Withdrawn: a delegate it names changed their name or privacy, or left. Generate packs again."
+
+
+def withdraw_packs_naming(*, delegate: Delegate) -> int:
+    """Withdraw every finished pack that may print ``delegate`` as they were: those of the
+    meetups they booked and of every meetup of the conferences they registered for (threads
+    and people to meet come from there). Called when they rename, narrow who may see them or
+    erase their account: the files are deleted once the change is committed and each is
+    marked failed with the reason, so nothing drawn before is printed or downloaded again.
+    Returns how many were withdrawn."""
+    conferences = ConferencePage.objects.filter(registrations__delegate=delegate)
+    meetups = set(Booking.objects.filter(delegate=delegate).values_list("event_id", flat=True))
+    for conference in conferences:
+        meetups |= set(RegionalEventPage.objects.descendant_of(conference).values_list("pk", flat=True))
+    done = PackFile.objects.filter(run__event_id__in=meetups, status=PackStatus.DONE).select_related("run")
+    paths = {pack_path(f.run.event_id, f.booking_id, f.digest) for f in done if f.digest}
+    withdrawn = PackFile.objects.filter(pk__in=[f.pk for f in done]).update(
+        status=PackStatus.FAILED, error=WITHDRAWN, digest=""
+    )
+    transaction.on_commit(lambda: [path.unlink(missing_ok=True) for path in paths])
+    return withdrawn

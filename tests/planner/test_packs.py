@@ -252,3 +252,40 @@ def test_pack_downloads_are_for_planners_only(client, world, pack_dir):
     for kind in ("combined", "zip"):
         response = client.get(f"/admin/meetups/{world['meetup'].pk}/packs/{run.pk}/{kind}/")
         assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize("change", ["rename", "turn hidden"])
+def test_packs_drawn_before_a_delegate_renames_or_hides_are_withdrawn_not_served(
+    planner_client, world, pack_dir, django_capture_on_commit_callbacks, change
+):
+    from django.test import Client
+
+    from planner.models import PackFile
+    from planner.services.packs import WITHDRAWN
+
+    meetup, asha = world["meetup"], world["asha"]
+    with django_capture_on_commit_callbacks(execute=True):
+        planner_client.post(f"/admin/meetups/{meetup.pk}/dashboard/", {"action": "generate"})
+    run = PackFile.objects.first().run
+    assert len(list(pack_dir.rglob("*.pdf"))) == 3
+    profile = {
+        "name": "Asha Renamed" if change == "rename" else "Asha Patel",
+        "organisation": "Salford City Council",
+        "visibility": Visibility.HIDDEN if change == "turn hidden" else Visibility.EVERYONE,
+        "time_zone": "Europe/London",
+        "email_digest": "on",
+    }
+    delegate = Client()
+    delegate.force_login(asha.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delegate.post("/account/profile/", profile).status_code == 302
+
+    assert list(pack_dir.rglob("*.pdf")) == []
+    assert set(PackFile.objects.values_list("status", "error")) == {("failed", WITHDRAWN)}
+    assert planner_client.get(f"/admin/meetups/{meetup.pk}/packs/{run.pk}/combined/").status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        planner_client.post(f"/admin/meetups/{meetup.pk}/dashboard/", {"action": "generate"})
+    fresh = PackFile.objects.filter(status="done").select_related("run").first().run
+    combined = planner_client.get(f"/admin/meetups/{meetup.pk}/packs/{fresh.pk}/combined/")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(combined.content)).pages)
+    assert "Asha Patel" not in text if change == "rename" else "Asha Patel" in text  # her own pack
