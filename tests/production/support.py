@@ -34,7 +34,9 @@ def known_defect(reason: str) -> pytest.MarkDecorator:
 
 def relay_env(*, database_url: str, var_dir: Path, settings: str, **extra: str) -> dict[str, str]:
     """The environment for a Relay subprocess: only what we set, whatever the test run has."""
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
+    # Not the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE either: check --deploy refuses it.
+    ignored = {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {key: value for key, value in os.environ.items() if key not in ignored}
     env.update(
         DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE=settings,
