@@ -33,6 +33,8 @@ from .models import (
     RegionalEventPage,
     Registration,
     Report,
+    Stream,
+    Theme,
 )
 from .people import waitlist_positions
 from .services.bookings import BookingRefused, cancel_booking, promote_booking
@@ -95,6 +97,22 @@ def delegate_columns(get_url=None) -> list:
         Column("organisation", label="Organisation", accessor=lambda row: row.delegate.organisation),
         Column("town", label="Town", accessor=lambda row: row.delegate.town),
     ]
+
+
+class StreamFilterSet(WagtailFilterSet):
+    conference = IdChoiceFilter(queryset=ConferencePage.objects.order_by("start_date"), empty_label="All conferences")
+
+    class Meta:
+        model = Stream
+        fields = ["conference"]
+
+
+class ThemeFilterSet(WagtailFilterSet):
+    conference = IdChoiceFilter(queryset=ConferencePage.objects.order_by("start_date"), empty_label="All conferences")
+
+    class Meta:
+        model = Theme
+        fields = ["conference"]
 
 
 class DelegateFilters(WagtailFilterSet):

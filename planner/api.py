@@ -18,23 +18,10 @@ from .outage import OUTAGE_ERRORS
 logger = logging.getLogger(__name__)
 
 
-class ProgrammePagesAPIViewSet(PagesAPIViewSet):
-    """Wagtail's pages endpoint, loading each page type's related API fields in bulk, and
-    answering malformed filters with a 400 and a message instead of a server error.
-
-    A page model may declare ``api_select_related`` and ``api_prefetch_related``; they apply
-    when a listing is filtered to that type (``?type=planner.SessionPage``), so a page of
-    results costs the same number of queries however many speakers or agenda items it has.
-    """
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        model = queryset.model
-        if select := getattr(model, "api_select_related", ()):
-            queryset = queryset.select_related(*select)
-        if prefetch := getattr(model, "api_prefetch_related", ()):
-            queryset = queryset.prefetch_related(*prefetch)
-        return queryset
+class RefusesBadFilters:
+    """For Wagtail's API endpoints: malformed filters, ids and offsets get a 400 with a
+    message instead of a server error, and searches are cleaned as the site search cleans
+    them."""
 
     def initialize_request(self, request, *args, **kwargs):
         if "search" in request.GET:
@@ -53,7 +40,34 @@ class ProgrammePagesAPIViewSet(PagesAPIViewSet):
         return super().handle_exception(exc)
 
 
+class ProgrammePagesAPIViewSet(RefusesBadFilters, PagesAPIViewSet):
+    """Wagtail's pages endpoint, loading each page type's related API fields in bulk, and
+    answering malformed filters with a 400 and a message instead of a server error.
+
+    A page model may declare ``api_select_related`` and ``api_prefetch_related``; they apply
+    when a listing is filtered to that type (``?type=planner.SessionPage``), so a page of
+    results costs the same number of queries however many speakers or agenda items it has.
+    """
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        model = queryset.model
+        if select := getattr(model, "api_select_related", ()):
+            queryset = queryset.select_related(*select)
+        if prefetch := getattr(model, "api_prefetch_related", ()):
+            queryset = queryset.prefetch_related(*prefetch)
+        return queryset
+
+
+class ImagesEndpoint(RefusesBadFilters, ImagesAPIViewSet):
+    """Wagtail's images endpoint, refusing malformed ids and offsets with a 400."""
+
+
+class DocumentsEndpoint(RefusesBadFilters, DocumentsAPIViewSet):
+    """Wagtail's documents endpoint, refusing malformed ids and offsets with a 400."""
+
+
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", ProgrammePagesAPIViewSet)
-api_router.register_endpoint("images", ImagesAPIViewSet)
-api_router.register_endpoint("documents", DocumentsAPIViewSet)
+api_router.register_endpoint("images", ImagesEndpoint)
+api_router.register_endpoint("documents", DocumentsEndpoint)

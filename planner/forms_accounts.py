@@ -6,6 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from venues.timezones import time_zone_choices
 
+from .converters import parse_id
 from .models import Stream, Visibility
 
 
@@ -51,6 +52,19 @@ class QueuedPasswordResetForm(PasswordResetForm):
             enqueue_after_commit("planner.tasks.send_password_reset", user.pk)
 
 
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice that refuses an implausible id (too large for the database, say) as an
+    invalid choice, as Django refuses a missing one, instead of failing in the query."""
+
+    def _check_values(self, value):
+        for item in value or []:
+            if parse_id(item) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
+        return super()._check_values(value)
+
+
 class ProfileForm(forms.Form):
     name = forms.CharField(max_length=200, label="Full name")
     organisation = forms.CharField(max_length=200, required=False, help_text="For example, Leeds City Council.")
@@ -61,7 +75,7 @@ class ProfileForm(forms.Form):
         help_text="Your nearest town or city. We use it only to suggest regional meetups near you; "
         "it is matched to a town roughly, never to your address.",
     )
-    interests = forms.ModelMultipleChoiceField(
+    interests = IdsChoiceField(
         queryset=Stream.objects.select_related("conference").order_by("conference", "sort_order"),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -7,8 +7,14 @@ from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .admin_views import StreamFilterSet, ThemeFilterSet
 from .models import Booking, Cancellation, ConferencePage, RegionalEventPage, SessionPage, Speaker, Stream, Theme
 from .models.people import ACTIVE_STATUSES
+
+# SNIPPET_SEARCH: the snippet lists search their few rows in the database (icontains), not
+# through the search backend: on SQLite, Wagtail's backend turned a search restricted to
+# ``name`` into an FTS query naming a column its index does not have ("no such column: name",
+# a 500 for any search), and it cannot sort results by a column that is not a FilterField.
 
 
 class StreamViewSet(SnippetViewSet):
@@ -16,8 +22,9 @@ class StreamViewSet(SnippetViewSet):
     icon = "list-ul"
     menu_label = "Streams"
     list_display = ["name", "conference", "slug", "sort_order"]
-    list_filter = ["conference"]
+    filterset_class = StreamFilterSet
     search_fields = ["name"]
+    search_backend_name = None  # see SNIPPET_SEARCH
     ordering = ["conference", "sort_order", "name"]
 
     def get_queryset(self, request):
@@ -30,6 +37,7 @@ class SpeakerViewSet(SnippetViewSet):
     menu_label = "Speakers"
     list_display = ["name", "role", "organisation"]
     search_fields = ["name", "organisation"]
+    search_backend_name = None  # see SNIPPET_SEARCH
 
 
 class ThemeViewSet(SnippetViewSet):
@@ -39,8 +47,9 @@ class ThemeViewSet(SnippetViewSet):
     icon = "tag"
     menu_label = "Discussion themes"
     list_display = ["name", "conference"]
-    list_filter = ["conference"]
+    filterset_class = ThemeFilterSet
     search_fields = ["name"]
+    search_backend_name = None  # see SNIPPET_SEARCH
     ordering = ["conference", "name"]
 
     def get_queryset(self, request):

@@ -4,6 +4,7 @@ out as an email digest.
 
 Write only through planner.services.discussion and planner.services.connections."""
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Greatest, Least
@@ -24,7 +25,9 @@ class Theme(index.Indexed, models.Model):
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
 
-    panels = [FieldPanel("conference"), FieldPanel("name"), FieldPanel("description")]
+    # A plain select, not the page chooser: conferences are few, and Wagtail's chooser fails
+    # (a 500) re-displaying a form posted with a conference id that is not a number.
+    panels = [FieldPanel("conference", widget=forms.Select), FieldPanel("name"), FieldPanel("description")]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:

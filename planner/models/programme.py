@@ -177,7 +177,7 @@ class Stream(models.Model):
     sort_order = models.PositiveSmallIntegerField(default=0, help_text="Streams are shown lowest first.")
 
     panels = [
-        FieldPanel("conference"),
+        FieldPanel("conference", widget=forms.Select),  # not the page chooser: see Theme.panels
         FieldPanel("name"),
         FieldPanel("slug"),
         FieldPanel("description"),

@@ -112,3 +112,17 @@ def test_api_counts_delegates_places_left_and_the_waiting_list(client, conferenc
     assert (event["capacity"], event["places_left"], event["waitlist_count"]) == (2, 0, 1)
     [conf] = api(client, type="planner.ConferencePage", fields="delegate_count")["items"]
     assert conf["delegate_count"] == 3
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v2/images/find/?id=abc",
+        "/api/v2/documents/find/?id=",
+        "/api/v2/images/?offset=99999999999999999999",
+        "/api/v2/documents/?offset=99999999999999999999",
+    ],
+)
+def test_image_and_document_endpoints_refuse_malformed_ids_and_offsets_with_a_400(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 400 and response.json()["message"]
