@@ -34,8 +34,9 @@ User = get_user_model()
 
 
 def axes_username(request, credentials) -> str:
-    """django-axes counts failures per address however it was capitalised."""
-    return (credentials or {}).get("username", "").strip().lower()
+    """django-axes counts failures per address however it was capitalised; cut to the 255
+    characters axes stores (a 10 kB "username" was a database error on PostgreSQL)."""
+    return str((credentials or {}).get("username") or "").strip().lower()[:255]
 
 
 def require_delegate(request):

@@ -209,3 +209,10 @@ def test_one_network_asking_for_many_addresses_is_told_to_wait(client, django_ca
     assert int(pages[-1]["Retry-After"]) > 0
     other = client.post("/account/password-reset/", {"email": "me@leeds.gov.uk"}, REMOTE_ADDR="198.51.100.1")
     assert other.status_code == 302
+
+
+@pytest.mark.parametrize("path", ["/account/login/", "/admin/login/", "/_util/login/"])
+def test_a_10_kb_username_is_a_failed_log_in_not_a_server_error(client, path):
+    response = client.post(path, {"username": "x" * 10_240, "password": "wrong"})
+    assert response.status_code == 200 and "Traceback" not in response.content.decode()
+    assert not client.session.get("_auth_user_id")
