@@ -16,7 +16,7 @@ from django.http import HttpRequest
 def client_address(request: HttpRequest) -> str:
     """The client's IP address: from ``X-Forwarded-For`` as far as our own proxies wrote it,
     else ``REMOTE_ADDR`` (with no proxy, or a request that did not pass through it)."""
-    remote = request.META.get("REMOTE_ADDR", "") or "0.0.0.0"  # noqa: S104 - a key, not a bind
+    remote = request.META.get("REMOTE_ADDR") or "unknown"
     count = getattr(settings, "RELAY_PROXY_COUNT", 0)
     if count < 1:
         return remote
