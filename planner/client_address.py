@@ -7,16 +7,20 @@ Behind a reverse proxy every request reaches Django from the proxy (``REMOTE_ADD
 sent the request and are never trusted: a client that forges the header only adds to its left.
 """
 
-from ipaddress import ip_address
+from ipaddress import IPv4Address, ip_address
 
 from django.conf import settings
 from django.http import HttpRequest
+
+#: What a request with no address at all (one built by hand, as ``force_login`` does) is
+#: counted under. It must be a valid address: django-axes stores it in a GenericIPAddressField.
+UNKNOWN_ADDRESS = str(IPv4Address(0))
 
 
 def client_address(request: HttpRequest) -> str:
     """The client's IP address: from ``X-Forwarded-For`` as far as our own proxies wrote it,
     else ``REMOTE_ADDR`` (with no proxy, or a request that did not pass through it)."""
-    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    remote = request.META.get("REMOTE_ADDR") or UNKNOWN_ADDRESS
     count = getattr(settings, "RELAY_PROXY_COUNT", 0)
     if count < 1:
         return remote

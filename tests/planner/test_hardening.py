@@ -188,6 +188,16 @@ def test_the_client_address_is_the_one_our_own_proxies_wrote(rf, settings, proxi
     assert client_address(request) == client
 
 
+def test_signing_in_a_request_with_no_address_is_logged_not_refused(db, django_user_model):
+    """force_login and scripts build requests with no REMOTE_ADDR: axes still logs them."""
+    from axes.models import AccessLog
+    from django.test import Client
+
+    user = django_user_model.objects.create_user("nobody-in-particular", password="x")
+    Client().force_login(user)
+    assert AccessLog.objects.filter(username="nobody-in-particular").exists()
+
+
 @pytest.mark.parametrize(
     "path", ["/delegates/?q=%00", "/api/v2/images/?search=%00", "/api/v2/documents/?search=a%00b", "/near/?q=%00"]
 )
