@@ -20,8 +20,8 @@ from django.utils.http import content_disposition_header
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import page_permission_policy
 
-from .exporting import ExportFile, delegate_list_csv, programme_csv, template_csv
-from .importing import (
+from planner.exporting import ExportFile, delegate_list_csv, programme_csv, template_csv
+from planner.importing import (
     CREATE,
     CSV_COLUMNS,
     EMPTY,
@@ -36,9 +36,9 @@ from .importing import (
     plan_import,
     read_programme_file,
 )
-from .models import ConferencePage, ImportRun, ImportStatus, RegionalEventPage, SessionFormat
-from .roles import can_see_meetup_people
-from .services.importing import request_import_run
+from planner.models import ConferencePage, ImportRun, ImportStatus, RegionalEventPage, SessionFormat
+from planner.roles import can_see_meetup_people
+from planner.services.importing import request_import_run
 
 STASH_SECONDS = 30 * 60
 EXPIRED = (

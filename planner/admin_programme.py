@@ -12,12 +12,12 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from wagtail.models import Page
 
-from . import timefmt
-from .converters import parse_id
-from .models import ConferencePage, RegionalEventPage, SessionPage, Stream
-from .services.cancellations import affected_delegate_ids, cancel_page, reinstate_page
-from .services.programme import move_session
-from .workspace import programme_view, session_status
+from planner import timefmt
+from planner.converters import parse_id
+from planner.models import ConferencePage, RegionalEventPage, SessionPage, Stream
+from planner.services.cancellations import affected_delegate_ids, cancel_page, reinstate_page
+from planner.services.programme import move_session
+from planner.workspace import programme_view, session_status
 
 
 def editable(page: Page, user) -> None:

@@ -21,10 +21,10 @@ from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from .converters import parse_id
-from .discussion import contribution_path
-from .markup import plain_text
-from .models import (
+from planner.converters import parse_id
+from planner.discussion import contribution_path
+from planner.markup import plain_text
+from planner.models import (
     Booking,
     BookingStatus,
     ConferencePage,
@@ -36,8 +36,8 @@ from .models import (
     Stream,
     Theme,
 )
-from .people import waitlist_positions
-from .services.bookings import BookingRefused, cancel_booking, promote_booking
+from planner.people import waitlist_positions
+from planner.services.bookings import BookingRefused, cancel_booking, promote_booking
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -310,8 +310,8 @@ def geography(request):
     the travel and carbon of one central venue vs regional meetups vs online only."""
     from django.core.cache import cache
 
-    from . import geography as geo
-    from .queries import delegate_towns, meetup_sites
+    from planner import geography as geo
+    from planner.queries import delegate_towns, meetup_sites
 
     form = GeographyForm(request.GET or {"k": 5})
     k = form.cleaned_data["k"] if form.is_valid() else 5
@@ -360,10 +360,10 @@ def meetup_dashboard(request, event_id: int):
     and waiting, their towns, the threads they were active in, open questions and findings in
     the sessions it continues, which sessions its people care about most, and the discussion
     tables (lock, adjust). Anyone else gets a 404: not even the meetup's existence leaks."""
-    from . import carry_forward as cf
-    from . import roles
-    from .services.carry_forward import TablesRefused, lock_tables, move_to_table, unlock_tables
-    from .services.facilitation import name_facilitator, remove_facilitator
+    from planner import carry_forward as cf
+    from planner import roles
+    from planner.services.carry_forward import TablesRefused, lock_tables, move_to_table, unlock_tables
+    from planner.services.facilitation import name_facilitator, remove_facilitator
 
     event = get_object_or_404(RegionalEventPage.objects.select_related("venue"), pk=event_id)
     if not roles.can_see_meetup_people(request.user, event):
@@ -382,7 +382,7 @@ def meetup_dashboard(request, event_id: int):
                 unlock_tables(event=event, size=size)
                 messages.success(request, "Tables unlocked: they follow the bookings again.")
             elif action == "generate":
-                from .services.packs import start_pack_run
+                from planner.services.packs import start_pack_run
 
                 run = start_pack_run(event=event, by=request.user)
                 messages.success(request, f"Making {run.files.count()} packs in the background.")
@@ -453,7 +453,7 @@ def pack_run_progress(event):
     """The meetup's latest pack run with its counts (done, failed, of all), or None."""
     from django.db.models import Count, Q
 
-    from .models import PackRun, PackStatus
+    from planner.models import PackRun, PackStatus
 
     run = (
         PackRun.objects.filter(event=event)
@@ -469,8 +469,8 @@ def pack_run_progress(event):
 
 def my_meetups(request):
     """A facilitator's meetups, each with its dashboard and badge sheet; planners see all."""
-    from . import roles
-    from .models import Facilitation
+    from planner import roles
+    from planner.models import Facilitation
 
     meetups = RegionalEventPage.objects.select_related("venue").order_by("start")
     if not roles.sees_every_meetup(request.user):

@@ -8,8 +8,8 @@ class PlannerConfig(AppConfig):
     def ready(self):
         from django.urls import register_converter
 
-        from . import mail_health, signals  # noqa: F401 - mail_health registers its deployment check
-        from .converters import IdConverter
+        from planner import mail_health, signals  # noqa: F401 - mail_health registers its deployment check
+        from planner.converters import IdConverter
 
         register_converter(IdConverter, "id")
         signals.connect()

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import icalendar
 
-from . import timefmt
+from planner import timefmt
 
 PRODID = "-//Relay//Relay hybrid event planner//EN"
 REFRESH = timedelta(hours=1)

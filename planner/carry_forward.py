@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Coalesce, RowNumber
 
-from .discussion import Suggestion, label_authors, shown
-from .models import (
+from planner.discussion import Suggestion, label_authors, shown
+from planner.models import (
     Booking,
     BookingStatus,
     Connection,
@@ -31,7 +31,7 @@ from .models import (
     SessionPage,
     SessionStar,
 )
-from .people import visible_delegates
+from planner.people import visible_delegates
 
 PER_SESSION = 3  # findings, most-replied threads and open questions shown per continued session
 COMING_SHOWN = 120  # names listed on the page; the count covers the rest
@@ -370,7 +370,7 @@ def meetup_tables(
         "delegate_id", "stream_id"
     ):
         interests[delegate_id].add(stream_id)
-    from .models import Stream
+    from planner.models import Stream
 
     stream_names = dict(Stream.objects.filter(conference_id=event.get_parent().pk).values_list("pk", "name"))
     tables = suggest_tables(

@@ -24,10 +24,10 @@ from django.utils.safestring import SafeString, mark_safe
 from wagtail.admin.ui.components import Component
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from . import roles, timefmt
-from .discussion import ActivityTable, conference_activity, shown
-from .mail_health import FailedSends, failed_email_sends
-from .models import ConferencePage, Contribution, PackRun, PackStatus, RegionalEventPage
+from planner import roles, timefmt
+from planner.discussion import ActivityTable, conference_activity, shown
+from planner.mail_health import FailedSends, failed_email_sends
+from planner.models import ConferencePage, Contribution, PackRun, PackStatus, RegionalEventPage
 
 
 @dataclass

@@ -12,10 +12,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
+from planner import services, timefmt
+from planner.models import ConferencePage, RegionalEventPage, SessionPage, Speaker
 from venues.models import Venue
-
-from . import services, timefmt
-from .models import ConferencePage, RegionalEventPage, SessionPage, Speaker
 
 CORPUS = Path(settings.BASE_DIR) / "fixtures" / "demo_programme.json"
 CONFERENCE_START = date(2027, 3, 8)  # a Monday; five days to Friday 12 March
@@ -35,8 +34,8 @@ def load_demo(*, seed: int = 1, scale: int = 1, corpus: dict | None = None) -> D
     """Build (or complete) the demo: the programme, then 1,200 × ``scale`` delegates with
     registrations, stars and meetup bookings, then their discussions and connections.
     Returns what it made, by kind."""
-    from .demo_discussion import load_demo_discussion
-    from .demo_people import book_demo_meetups, load_demo_delegates
+    from planner.demo_discussion import load_demo_discussion
+    from planner.demo_people import book_demo_meetups, load_demo_delegates
 
     summary = load_demo_programme(seed=seed, corpus=corpus)
     summary.created["delegate"] = load_demo_delegates(conference=summary.conference, seed=seed, scale=scale)

@@ -18,11 +18,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from planner.models import (
+    ConferencePage,
+    Delegate,
+    RegionalEventPage,
+    Registration,
+    SessionPage,
+    SessionStar,
+    Visibility,
+)
+from planner.services.bookings import book_meetup
 from venues.gazetteer import load_gazetteer
 from venues.models import Place
-
-from .models import ConferencePage, Delegate, RegionalEventPage, Registration, SessionPage, SessionStar, Visibility
-from .services.bookings import book_meetup
 
 PEOPLE_CORPUS = Path(settings.BASE_DIR) / "fixtures" / "demo_people.json"
 DELEGATES_PER_SCALE = 1200

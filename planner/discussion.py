@@ -17,8 +17,8 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Block, Connection, ConnectionStatus, Contribution, Delegate, SessionPage
-from .people import HIDDEN_NAME, names_as_seen_by, visible_delegates
+from planner.models import Block, Connection, ConnectionStatus, Contribution, Delegate, SessionPage
+from planner.people import HIDDEN_NAME, names_as_seen_by, visible_delegates
 
 THREADS_PER_PAGE = 20
 REPLIES_SHOWN = 10  # on the session page; the thread's own page shows them all
@@ -140,7 +140,7 @@ def thread_replies(thread: Contribution, *, viewer: Delegate | None, page_number
 def page_permissions(user, viewer: Delegate | None, session: SessionPage, contributions) -> dict:
     """What the viewer may do on a page of contributions: sets ``editable`` and
     ``connection`` on each, and returns the page-wide flags (a fixed number of queries)."""
-    from .models import Registration, Theme
+    from planner.models import Registration, Theme
 
     can_moderate = user.has_perm(MODERATE_PERMISSION)
     author_ids = {c.author_id for c in contributions if c.author_id and getattr(c, "author_shown", False)}

@@ -10,10 +10,10 @@ from datetime import date, timedelta
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
-from . import timefmt
-from .admin_views import spreadsheet_safe
-from .importing import CSV_COLUMNS, EXPORT_ONLY_COLUMNS, session_status
-from .models import Booking, BookingStatus, ConferencePage, RegionalEventPage, SessionPage, Stream
+from planner import timefmt
+from planner.admin_views import spreadsheet_safe
+from planner.importing import CSV_COLUMNS, EXPORT_ONLY_COLUMNS, session_status
+from planner.models import Booking, BookingStatus, ConferencePage, RegionalEventPage, SessionPage, Stream
 
 CSV_TYPE = "text/csv; charset=utf-8"
 DELEGATE_COLUMNS = ["name", "organisation", "email", "booking status", "booked at", "checked in at"]

@@ -11,10 +11,10 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from . import timefmt
-from .discussion import ActivityTable, conference_activity, contribution_path, label_authors, shown
-from .markup import plain_text
-from .models import ConferencePage, Contribution, RegionalEventPage, SessionPage
+from planner import timefmt
+from planner.discussion import ActivityTable, conference_activity, contribution_path, label_authors, shown
+from planner.markup import plain_text
+from planner.models import ConferencePage, Contribution, RegionalEventPage, SessionPage
 
 UNTHEMED = "Other findings"
 

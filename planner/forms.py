@@ -4,7 +4,7 @@ offer choices that make sense for the conference a page sits under."""
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from . import timefmt
+from planner import timefmt
 
 LOCAL_FIELDS = ("start", "end")
 
@@ -55,7 +55,7 @@ class ProgrammePageForm(WagtailAdminPageForm):
 
 class ConferencePageForm(ProgrammePageForm):
     def clean(self):
-        from .scheduling import conference_problems
+        from planner.scheduling import conference_problems
 
         cleaned_data = super().clean()
         self.add_problems(
@@ -84,7 +84,7 @@ class SessionPageForm(ProgrammePageForm):
         return conference.zone if conference is not None else None
 
     def clean(self):
-        from .scheduling import session_problems
+        from planner.scheduling import session_problems
 
         cleaned_data = super().clean()
         self.read_times_in_event_zone(cleaned_data)
@@ -113,16 +113,15 @@ class RegionalEventPageForm(ProgrammePageForm):
         self.show_times_in_event_zone()
         conference = self.conference()
         if conference is not None:
-            from .models import SessionPage
+            from planner.models import SessionPage
 
             sessions = SessionPage.objects.child_of(conference).order_by("start")
             for form in self.formsets["agenda_items"].forms:
                 form.fields["continues"].queryset = sessions
 
     def clean(self):
+        from planner.scheduling import agenda_item_problems, meetup_problems
         from venues.models import Venue
-
-        from .scheduling import agenda_item_problems, meetup_problems
 
         cleaned_data = super().clean()
         self.read_times_in_event_zone(cleaned_data)

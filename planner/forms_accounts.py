@@ -4,10 +4,9 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
+from planner.converters import parse_id
+from planner.models import Stream, Visibility
 from venues.timezones import time_zone_choices
-
-from .converters import parse_id
-from .models import Stream, Visibility
 
 
 class SignUpForm(forms.Form):
@@ -46,7 +45,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
     """Password reset that queues the email (built from the user's id in the worker)."""
 
     def save(self, *args, **kwargs):
-        from .services.queue import enqueue_after_commit
+        from planner.services.queue import enqueue_after_commit
 
         for user in self.get_users(self.cleaned_data["email"]):
             enqueue_after_commit("planner.tasks.send_password_reset", user.pk)

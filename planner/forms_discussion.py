@@ -4,9 +4,9 @@ service (``validate_body``) so a form and an API give the same answer."""
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import Theme
-from .models.discussion import BODY_MAX_LENGTH
-from .services.discussion import validate_body
+from planner.models import Theme
+from planner.models.discussion import BODY_MAX_LENGTH
+from planner.services.discussion import validate_body
 
 FORMAT_HINT = "You can use **bold**, *italics*, `code`, [links](https://example.org), lists and > quotes."
 

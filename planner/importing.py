@@ -19,11 +19,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from . import timefmt
-from .admin_views import FORMULA_STARTS
-from .converters import parse_id
-from .models import ConferencePage, SessionFormat, SessionPage, Speaker, Stream
-from .scheduling import session_problems
+from planner import timefmt
+from planner.admin_views import FORMULA_STARTS
+from planner.converters import parse_id
+from planner.models import ConferencePage, SessionFormat, SessionPage, Speaker, Stream
+from planner.scheduling import session_problems
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from .models import (
+from planner.models import (
     Booking,
     BookingStatus,
     Connection,
@@ -17,7 +17,7 @@ from .models import (
     SessionPage,
     Visibility,
 )
-from .models.people import ACTIVE_STATUSES
+from planner.models.people import ACTIVE_STATUSES
 
 
 def viewer_delegate(user) -> Delegate | None:
@@ -184,6 +184,6 @@ def is_registered(conference, viewer: Delegate | None) -> bool:
 
 
 def has_starred(session, viewer: Delegate | None) -> bool:
-    from .models import SessionStar
+    from planner.models import SessionStar
 
     return viewer is not None and SessionStar.objects.filter(delegate=viewer, session=session).exists()

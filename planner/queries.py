@@ -9,10 +9,18 @@ from datetime import date, datetime, timedelta
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from planner import timefmt
+from planner.models import (
+    AgendaItem,
+    CalendarEntry,
+    ConferencePage,
+    Delegate,
+    RegionalEventPage,
+    SessionPage,
+    Speaker,
+    Stream,
+)
 from venues.timezones import known_time_zones
-
-from . import timefmt
-from .models import AgendaItem, CalendarEntry, ConferencePage, Delegate, RegionalEventPage, SessionPage, Speaker, Stream
 
 COMMON_ZONES = [
     "Europe/London",
@@ -112,7 +120,7 @@ def conference_timetable(
     """The conference's published programme as a timetable in ``tz``, each session with
     its ``contribution_count``; narrowed to one ``day`` (in ``tz``) and one ``stream`` (a
     slug) when given, which is how a phone shows it a screenful at a time."""
-    from .discussion import contribution_counts
+    from planner.discussion import contribution_counts
 
     streams = list(conference.streams.all())
     shown_streams = [s for s in streams if s.slug == stream] or streams
@@ -246,8 +254,8 @@ def restricted_page_ids():
 def personal_feed_entries(delegate) -> QuerySet[CalendarEntry]:
     """The delegate's own events only: starred sessions and meetups they hold a place or
     queue for. Nobody else's name or booking is in them."""
-    from .models import Booking, SessionStar
-    from .models.people import ACTIVE_STATUSES
+    from planner.models import Booking, SessionStar
+    from planner.models.people import ACTIVE_STATUSES
 
     starred = SessionStar.objects.filter(delegate=delegate).values("session_id")
     booked = Booking.objects.filter(delegate=delegate, status__in=ACTIVE_STATUSES).values("event_id")
@@ -317,7 +325,7 @@ def delegate_towns():
     """Delegates counted by matched home town, as geography.Town (at most one row per town)."""
     from django.db.models import Count
 
-    from .geography import Town
+    from planner.geography import Town
 
     rows = (
         Delegate.objects.filter(home_place__isnull=False)
@@ -342,7 +350,7 @@ def delegate_towns():
 
 def meetup_sites():
     """Upcoming published meetups with a venue position, as geography.Site."""
-    from .geography import Site
+    from planner.geography import Site
 
     meetups = (
         RegionalEventPage.objects.live()

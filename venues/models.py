@@ -8,7 +8,7 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.search import index
 
-from .timezones import validate_time_zone
+from venues.timezones import validate_time_zone
 
 LATITUDE_RANGE = "Latitude must be between -90 and 90 degrees (north is positive; UK venues are about 50 to 61)."
 LONGITUDE_RANGE = "Longitude must be between -180 and 180 degrees (east is positive; most of the UK is negative)."

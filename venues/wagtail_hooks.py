@@ -1,7 +1,7 @@
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Venue
+from venues.models import Venue
 
 
 class VenueViewSet(SnippetViewSet):

@@ -1,7 +1,7 @@
 """Planner models: the programme (pages and snippets) and the people in it."""
 
-from .calendar import CalendarEntry, CalendarToken
-from .discussion import (
+from planner.models.calendar import CalendarEntry, CalendarToken
+from planner.models.discussion import (
     Block,
     Connection,
     ConnectionStatus,
@@ -12,10 +12,10 @@ from .discussion import (
     Report,
     Theme,
 )
-from .imports import ImportRun, ImportStatus
-from .packs import PackFile, PackRun, PackStatus
-from .people import Booking, BookingStatus, Delegate, Registration, SessionStar, Visibility
-from .programme import (
+from planner.models.imports import ImportRun, ImportStatus
+from planner.models.packs import PackFile, PackRun, PackStatus
+from planner.models.people import Booking, BookingStatus, Delegate, Registration, SessionStar, Visibility
+from planner.models.programme import (
     AgendaItem,
     Cancellation,
     CancellationNotice,
@@ -27,7 +27,7 @@ from .programme import (
     Speaker,
     Stream,
 )
-from .seats import EventSeats
+from planner.models.seats import EventSeats
 
 __all__ = [
     "Cancellation",

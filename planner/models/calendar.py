@@ -5,7 +5,7 @@ STATUS:CANCELLED) for 30 days after its page was unpublished or deleted."""
 from django.db import models
 from django.utils import timezone
 
-from .people import Delegate
+from planner.models.people import Delegate
 
 
 class CalendarEntry(models.Model):

@@ -12,8 +12,8 @@ from django.utils import timezone
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
-from .people import Delegate
-from .programme import ConferencePage, RegionalEventPage, SessionPage
+from planner.models.people import Delegate
+from planner.models.programme import ConferencePage, RegionalEventPage, SessionPage
 
 BODY_MAX_LENGTH = 5000
 

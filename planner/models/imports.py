@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from .programme import ConferencePage
+from planner.models.programme import ConferencePage
 
 
 class ImportStatus(models.TextChoices):

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from .people import Booking
-from .programme import RegionalEventPage
+from planner.models.people import Booking
+from planner.models.programme import RegionalEventPage
 
 
 class PackRun(models.Model):

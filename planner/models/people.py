@@ -7,9 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from planner.models.programme import ConferencePage, RegionalEventPage, SessionPage, Stream
 from venues.timezones import validate_time_zone
-
-from .programme import ConferencePage, RegionalEventPage, SessionPage, Stream
 
 
 class Visibility(models.TextChoices):

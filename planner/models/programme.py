@@ -18,12 +18,11 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from planner import serializers, timefmt
+from planner.forms import ConferencePageForm, RegionalEventPageForm, SessionPageForm
+from planner.panels import AttendancePanel
 from venues.models import Venue
 from venues.timezones import validate_time_zone
-
-from .. import serializers, timefmt
-from ..forms import ConferencePageForm, RegionalEventPageForm, SessionPageForm
-from ..panels import AttendancePanel
 
 INTRO_FEATURES = ["bold", "italic", "link", "ul", "ol"]
 
@@ -100,7 +99,7 @@ class ConferencePage(RoutablePageMixin, Page):
         return self.registrations.count() if self.pk else 0
 
     def get_context(self, request, *args, **kwargs):
-        from .. import people, queries
+        from planner import people, queries
 
         context = super().get_context(request, *args, **kwargs)
         viewer_zone = queries.viewer_zone(request, default=self.time_zone)
@@ -126,7 +125,7 @@ class ConferencePage(RoutablePageMixin, Page):
     @path("speakers/", name="speakers")
     def speakers(self, request):
         """Everyone speaking at this conference, with the sessions they speak in."""
-        from .. import queries
+        from planner import queries
 
         viewer_zone = queries.viewer_zone(request, default=self.time_zone)
         return self.render_route(
@@ -146,7 +145,7 @@ class ConferencePage(RoutablePageMixin, Page):
     @path("findings/", name="findings")
     def findings(self, request):
         """The findings pulled together by stream and theme, with the numbers behind them."""
-        from ..findings import findings_report
+        from planner.findings import findings_report
 
         return self.render_route(
             request, "planner/findings.html", report=findings_report(self, base_url=request.build_absolute_uri())
@@ -157,8 +156,8 @@ class ConferencePage(RoutablePageMixin, Page):
         """The findings report as an A4 PDF to share or print."""
         from django.http import HttpResponse
 
-        from ..findings import findings_report
-        from ..packs.findings import render_findings
+        from planner.findings import findings_report
+        from planner.packs.findings import render_findings
 
         page_url = request.build_absolute_uri(self.url + self.reverse_subpage("findings"))
         pdf = render_findings(findings_report(self, base_url=page_url))
@@ -301,7 +300,7 @@ class SessionPage(CancellableMixin, Page):
         ]
 
     def get_context(self, request, *args, **kwargs):
-        from .. import people, queries
+        from planner import people, queries
 
         context = super().get_context(request, *args, **kwargs)
         conference = self.get_parent().specific
@@ -322,8 +321,8 @@ class SessionPage(CancellableMixin, Page):
 
     def discussion_context(self, request, viewer) -> dict:
         """The discussion on this session's page: a page of threads and what the viewer may do."""
-        from .. import discussion
-        from ..forms_discussion import discussion_forms
+        from planner import discussion
+        from planner.forms_discussion import discussion_forms
 
         found = discussion.session_discussion(self, viewer=viewer, page_number=request.GET.get("discussion_page"))
         on_page = [c for thread in found.threads for c in (thread, *thread.latest_replies)]
@@ -412,7 +411,7 @@ class RegionalEventPage(CancellableMixin, Page):
         return self.seat_counts()[1]
 
     def get_context(self, request, *args, **kwargs):
-        from .. import people, queries
+        from planner import people, queries
 
         context = super().get_context(request, *args, **kwargs)
         viewer = people.viewer_delegate(request.user)
@@ -429,7 +428,7 @@ class RegionalEventPage(CancellableMixin, Page):
 
     def carry_forward_context(self, request, viewer) -> dict:
         """What the meetup carries from the online conference, for this viewer."""
-        from .. import carry_forward, roles
+        from planner import carry_forward, roles
 
         sessions = carry_forward.continued_sessions(self)
         booked = carry_forward.attendee_ids(self)

@@ -3,7 +3,7 @@ guarantee that confirmed places never exceed the ceiling."""
 
 from django.db import models
 
-from .programme import RegionalEventPage
+from planner.models.programme import RegionalEventPage
 
 
 class EventSeats(models.Model):

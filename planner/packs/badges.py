@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.pdfgen import canvas as pdfcanvas
 
-from . import INK, MUTED, RULE, draw_qr, fonts
+from planner.packs import INK, MUTED, RULE, draw_qr, fonts
 
 LEADING = 1.2  # line spacing, as a multiple of the font size
 ELLIPSIS = "…"

@@ -10,8 +10,8 @@ from datetime import datetime
 from django.core import signing
 from django.urls import reverse
 
-from .. import timefmt
-from ..markup import plain_text
+from planner import timefmt
+from planner.markup import plain_text
 
 CHECK_IN_SALT = "relay.check-in"
 
@@ -92,12 +92,12 @@ def pack_context(*, delegate, event=None, conference=None, base_url: str = "") -
     ``conference`` instead, the online-only pack: their starred sessions and programme."""
     from django.utils import timezone
 
-    from .. import carry_forward as cf
-    from ..geography import haversine_km
-    from ..models import Booking, SessionPage
-    from ..models.people import ACTIVE_STATUSES
-    from ..people import visible_delegates
-    from ..queries import meetup_agenda
+    from planner import carry_forward as cf
+    from planner.geography import haversine_km
+    from planner.models import Booking, SessionPage
+    from planner.models.people import ACTIVE_STATUSES
+    from planner.people import visible_delegates
+    from planner.queries import meetup_agenda
 
     viewer_zone = timefmt.zone(delegate.time_zone)
     conference = conference or event.get_parent().specific

@@ -8,7 +8,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from . import INK, MUTED, RULE, TINT, a4_document, fonts, styles
+from planner.packs import INK, MUTED, RULE, TINT, a4_document, fonts, styles
 
 
 def render_findings(report) -> bytes:

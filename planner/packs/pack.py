@@ -21,7 +21,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.flowables import Flowable
 
-from . import ACCENT, INK, MUTED, RULE, a4_document, draw_qr, fonts, styles
+from planner.packs import ACCENT, INK, MUTED, RULE, a4_document, draw_qr, fonts, styles
 
 
 class Heading(Paragraph):

@@ -1,6 +1,6 @@
 """Writes. Keyword-only functions named verb_noun; transactions and locks live here."""
 
-from .programme import (
+from planner.services.programme import (
     AgendaItemPlan,
     add_conference,
     add_meetup,

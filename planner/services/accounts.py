@@ -13,14 +13,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from planner.models import Booking, Connection, Contribution, Delegate, Registration, SessionStar, Stream, Visibility
+from planner.models.people import ACTIVE_STATUSES
+from planner.people import names_as_seen_by
+from planner.services.bookings import cancel_booking
+from planner.services.packs import withdraw_packs_naming
+from planner.services.queue import enqueue_after_commit
 from venues.gazetteer import find_place
-
-from ..models import Booking, Connection, Contribution, Delegate, Registration, SessionStar, Stream, Visibility
-from ..models.people import ACTIVE_STATUSES
-from ..people import names_as_seen_by
-from .bookings import cancel_booking
-from .packs import withdraw_packs_naming
-from .queue import enqueue_after_commit
 
 User = get_user_model()
 # From seen by fewest to seen by most.

@@ -2,7 +2,7 @@
 
 from django.db import IntegrityError, transaction
 
-from ..models import ConferencePage, Delegate, Registration, SessionPage, SessionStar
+from planner.models import ConferencePage, Delegate, Registration, SessionPage, SessionStar
 
 
 def register_online(*, delegate: Delegate, conference: ConferencePage) -> Registration:

@@ -7,9 +7,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ..models import Booking, BookingStatus, Cancellation, Delegate, EventSeats, RegionalEventPage
-from ..models.people import ACTIVE_STATUSES
-from .queue import enqueue_after_commit
+from planner.models import Booking, BookingStatus, Cancellation, Delegate, EventSeats, RegionalEventPage
+from planner.models.people import ACTIVE_STATUSES
+from planner.services.queue import enqueue_after_commit
 
 
 class BookingRefused(Exception):

@@ -9,7 +9,7 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import CalendarEntry, CalendarToken, Cancellation, Delegate, RegionalEventPage, SessionPage
+from planner.models import CalendarEntry, CalendarToken, Cancellation, Delegate, RegionalEventPage, SessionPage
 
 TOKEN_BYTES = 32  # secrets.token_urlsafe(32) gives 43 characters
 

@@ -7,9 +7,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import Block, Connection, ConnectionStatus, Contribution, Delegate, NotificationKind
-from ..people import visible_delegates
-from .discussion import DiscussionRefused, notify
+from planner.models import Block, Connection, ConnectionStatus, Contribution, Delegate, NotificationKind
+from planner.people import visible_delegates
+from planner.services.discussion import DiscussionRefused, notify
 
 
 def connection_between(a: Delegate, b: Delegate) -> Connection | None:

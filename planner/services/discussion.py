@@ -8,9 +8,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ..discussion import MODERATE_PERMISSION, can_edit
-from ..markup import clean_text, render_markdown
-from ..models import (
+from planner.discussion import MODERATE_PERMISSION, can_edit
+from planner.markup import clean_text, render_markdown
+from planner.models import (
     Block,
     Contribution,
     Delegate,
@@ -21,7 +21,7 @@ from ..models import (
     SessionPage,
     Theme,
 )
-from ..models.discussion import BODY_MAX_LENGTH
+from planner.models.discussion import BODY_MAX_LENGTH
 
 
 class DiscussionRefused(Exception):
@@ -236,8 +236,8 @@ def add_theme(*, conference, name: str, description: str = "") -> Theme:
 def post_meetup_outcome(*, event, session: SessionPage, body: str, by) -> Contribution:
     """A facilitator brings a table's conclusion back into the online thread it continued:
     a new thread on ``session``, shown as "From the <town> meetup"."""
-    from ..carry_forward import continued_sessions
-    from ..roles import can_post_outcome
+    from planner.carry_forward import continued_sessions
+    from planner.roles import can_post_outcome
 
     if not can_post_outcome(by, event):
         raise DiscussionRefused("Only this meetup's facilitators can post its outcomes.")

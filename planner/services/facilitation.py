@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ..models import Facilitation, RegionalEventPage
+from planner.models import Facilitation, RegionalEventPage
 
 
 @transaction.atomic

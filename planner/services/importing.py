@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from ..importing import (
+from planner.importing import (
     CREATE,
     UNCHANGED,
     UPDATE,
@@ -19,9 +19,9 @@ from ..importing import (
     plan_import,
     read_programme_file,
 )
-from ..models import ConferencePage, ImportRun, ImportStatus, SessionFormat, SessionPage, Speaker
-from ..scheduling import session_problems
-from .queue import enqueue_after_commit
+from planner.models import ConferencePage, ImportRun, ImportStatus, SessionFormat, SessionPage, Speaker
+from planner.scheduling import session_problems
+from planner.services.queue import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 

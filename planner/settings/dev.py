@@ -1,6 +1,6 @@
 """Local development: debug on, console email, a fixed key that is only ever used here."""
 
-from .base import *  # noqa: F403
+from planner.settings.base import *  # noqa: F403
 
 DEBUG = True
 SECRET_KEY = "dev-only-insecure-key-never-used-in-production"  # noqa: S105

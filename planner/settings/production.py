@@ -5,8 +5,8 @@ Expects TLS to be terminated by a proxy that sets X-Forwarded-Proto.
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .env import env_bool, env_choice, env_int, env_str
+from planner.settings.base import *  # noqa: F403
+from planner.settings.env import env_bool, env_choice, env_int, env_str
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY", required=True)

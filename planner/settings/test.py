@@ -1,7 +1,7 @@
 """Test settings: tasks run synchronously, fast hashing, an isolated in-memory cache."""
 
-from .base import *  # noqa: F403
-from .base import Q_CLUSTER
+from planner.settings.base import *  # noqa: F403
+from planner.settings.base import Q_CLUSTER
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105

@@ -52,6 +52,6 @@ def subscribe_links(context, path: str, name: str, *, download: bool = False, ex
 @register.filter
 def session_status(page) -> str:
     """ "live", "draft" or "cancelled", as the planner's programme view shows it."""
-    from ..workspace import session_status as status
+    from planner.workspace import session_status as status
 
     return status(page)

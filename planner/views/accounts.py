@@ -14,11 +14,11 @@ from django.urls import reverse_lazy
 from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods
 
-from ..client_address import client_address
-from ..forms_accounts import DeleteAccountForm, EmailLoginForm, ProfileForm, QueuedPasswordResetForm, SignUpForm
-from ..people import viewer_delegate
-from ..ratelimit import take
-from ..services.accounts import (
+from planner.client_address import client_address
+from planner.forms_accounts import DeleteAccountForm, EmailLoginForm, ProfileForm, QueuedPasswordResetForm, SignUpForm
+from planner.people import viewer_delegate
+from planner.ratelimit import take
+from planner.services.accounts import (
     ProfileUpdate,
     delete_delegate_account,
     email_verification_token,
@@ -28,7 +28,7 @@ from ..services.accounts import (
     update_profile,
     verify_email,
 )
-from .navigation import too_many
+from planner.views.navigation import too_many
 
 User = get_user_model()
 

@@ -14,9 +14,9 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.http import require_http_methods
 
-from .. import calendars, queries
-from ..models import CalendarEntry, CalendarToken, ConferencePage, Stream
-from ..services.calendar import hash_token
+from planner import calendars, queries
+from planner.models import CalendarEntry, CalendarToken, ConferencePage, Stream
+from planner.services.calendar import hash_token
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
 read_only = require_http_methods(["GET", "HEAD"])
@@ -187,7 +187,7 @@ def personal_feed(request, token: str):
 
 
 def schedule_response(request, conference_id: int, *, fmt: str):
-    from ..schedule_export import render_schedule_json, render_schedule_xml, schedule_data
+    from planner.schedule_export import render_schedule_json, render_schedule_xml, schedule_data
 
     conference = get_object_or_404(ConferencePage.objects.live(), pk=conference_id)
     data = schedule_data(conference, list(queries.conference_sessions(conference)), domain=feed_domain())

@@ -8,22 +8,22 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import discussion as reads
-from ..converters import parse_id
-from ..models import Connection, Contribution, Delegate
-from ..people import visible_delegates
-from ..ratelimit import take
-from ..services.connections import (
+from planner import discussion as reads
+from planner.converters import parse_id
+from planner.models import Connection, Contribution, Delegate
+from planner.people import visible_delegates
+from planner.ratelimit import take
+from planner.services.connections import (
     block_delegate,
     request_connection,
     respond_to_connection,
     unblock_delegate,
     withdraw_connection,
 )
-from ..services.discussion import DiscussionRefused
-from .accounts import require_delegate
-from .discussion import refused
-from .navigation import back_to, too_many
+from planner.services.discussion import DiscussionRefused
+from planner.views.accounts import require_delegate
+from planner.views.discussion import refused
+from planner.views.navigation import back_to, too_many
 
 CONNECTION_REQUEST_LIMITS = [(20, 3600), (100, 86400)]
 

@@ -7,17 +7,17 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import timefmt
-from ..converters import parse_id
-from ..discussion import connection_states
-from ..models import Booking, CalendarToken, ConferencePage, RegionalEventPage, SessionPage, Stream
-from ..people import directory as directory_query
-from ..people import my_programme as my_programme_query
-from ..people import viewer_delegate, waitlist_positions
-from ..services.agenda import cancel_registration, register_online, set_star
-from ..services.bookings import BookingRefused, book_meetup, cancel_booking
-from .accounts import require_delegate
-from .navigation import back_to
+from planner import timefmt
+from planner.converters import parse_id
+from planner.discussion import connection_states
+from planner.models import Booking, CalendarToken, ConferencePage, RegionalEventPage, SessionPage, Stream
+from planner.people import directory as directory_query
+from planner.people import my_programme as my_programme_query
+from planner.people import viewer_delegate, waitlist_positions
+from planner.services.agenda import cancel_registration, register_online, set_star
+from planner.services.bookings import BookingRefused, book_meetup, cancel_booking
+from planner.views.accounts import require_delegate
+from planner.views.navigation import back_to
 
 DIRECTORY_PAGE_SIZE = 25
 
@@ -128,7 +128,7 @@ def personal_calendar(request):
     The address is shown once, on the page this returns: only its hash is stored."""
     from django.urls import reverse
 
-    from ..services.calendar import issue_calendar_token, revoke_calendar_token
+    from planner.services.calendar import issue_calendar_token, revoke_calendar_token
 
     delegate = require_delegate(request)
     if request.POST.get("action") == "off":

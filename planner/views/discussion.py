@@ -10,13 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import discussion as reads
-from ..converters import parse_id
-from ..forms_discussion import ContributionForm, ReportForm, ThemesForm, discussion_forms
-from ..models import Contribution, SessionPage
-from ..people import viewer_delegate
-from ..ratelimit import take
-from ..services.discussion import (
+from planner import discussion as reads
+from planner.converters import parse_id
+from planner.forms_discussion import ContributionForm, ReportForm, ThemesForm, discussion_forms
+from planner.models import Contribution, SessionPage
+from planner.people import viewer_delegate
+from planner.ratelimit import take
+from planner.services.discussion import (
     MODERATE_PERMISSION,
     DiscussionRefused,
     accept_answer,
@@ -26,8 +26,8 @@ from ..services.discussion import (
     post_contribution,
     report_contribution,
 )
-from .accounts import require_delegate
-from .navigation import safe_next, too_many
+from planner.views.accounts import require_delegate
+from planner.views.navigation import safe_next, too_many
 
 
 def refused(request, refusal: DiscussionRefused, *, session=None):
@@ -239,8 +239,8 @@ MODERATION_DONE = {
 @require_POST
 def outcome(request, event_id: int):
     """A facilitator posts what a meetup table concluded back into the online thread."""
-    from ..models import RegionalEventPage
-    from ..services.discussion import post_meetup_outcome
+    from planner.models import RegionalEventPage
+    from planner.services.discussion import post_meetup_outcome
 
     event = get_object_or_404(RegionalEventPage.objects.live().select_related("venue"), pk=event_id)
     session = SessionPage.objects.live().filter(pk=parse_id(request.POST.get("session"))).first()

@@ -7,11 +7,10 @@ from django import forms
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from planner import timefmt
+from planner.people import viewer_delegate
+from planner.queries import nearby_meetups
 from venues.geocoding import Location, look_up_place
-
-from .. import timefmt
-from ..people import viewer_delegate
-from ..queries import nearby_meetups
 
 DEFAULT_RADIUS_KM = 80
 MAX_RADIUS_KM = 500
@@ -111,9 +110,8 @@ def near(request):
                 "results": [result_json(item) for item in results],
             }
         )
+    from planner.queries import town_points
     from venues.maps import MapPoint, render_map_svg
-
-    from ..queries import town_points
 
     markers = [MapPoint(origin.latitude, origin.longitude, "You", colour="#0b0c0c")] + [
         MapPoint(

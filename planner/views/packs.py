@@ -8,13 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from .. import roles
-from ..models import Booking, BookingStatus, ConferencePage, RegionalEventPage
-from ..models.people import ACTIVE_STATUSES
-from ..packs.badges import LAYOUTS, Badge, render_badges
-from ..packs.context import booking_from_token, check_in_token, pack_context
-from ..packs.pack import render_pack
-from .accounts import require_delegate
+from planner import roles
+from planner.models import Booking, BookingStatus, ConferencePage, RegionalEventPage
+from planner.models.people import ACTIVE_STATUSES
+from planner.packs.badges import LAYOUTS, Badge, render_badges
+from planner.packs.context import booking_from_token, check_in_token, pack_context
+from planner.packs.pack import render_pack
+from planner.views.accounts import require_delegate
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
@@ -137,8 +137,8 @@ def pack_run_download(request, event_id: int, run_id: int, kind: str):
 
     from pypdf import PdfWriter
 
-    from ..models import PackRun
-    from ..services.packs import run_files
+    from planner.models import PackRun
+    from planner.services.packs import run_files
 
     run = get_object_or_404(PackRun.objects.select_related("event"), pk=run_id, event_id=event_id)
     if not roles.can_see_meetup_people(request.user, run.event):

@@ -46,8 +46,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 from planner import outage
-
-from .conftest import ROLES
+from tests.sweeps.conftest import ROLES
 
 CORPUS = (
     "",
