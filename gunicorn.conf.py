@@ -28,5 +28,5 @@ wsgi_app = "planner.wsgi:application"
 # Load Relay once, in the master, before forking: a missing or malformed setting stops
 # gunicorn at start with a message naming it, instead of workers failing to boot one by one.
 preload_app = True
-logger_class = "planner.gunicorn_logging.RedactingLogger"
+logger_class = "planner.ops.gunicorn_logging.RedactingLogger"
 limit_request_line = 8190

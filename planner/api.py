@@ -12,7 +12,7 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 from cms.views import searchable
-from planner.outage import OUTAGE_ERRORS
+from planner.ops.outage import OUTAGE_ERRORS
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ class PlannerConfig(AppConfig):
     def ready(self):
         from django.urls import register_converter
 
-        from planner import mail_health, signals  # noqa: F401 - mail_health registers its deployment check
+        from planner import signals  # noqa: F401 - mail_health registers its deployment check
         from planner.converters import IdConverter
 
         register_converter(IdConverter, "id")

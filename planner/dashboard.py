@@ -26,8 +26,8 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from planner import roles, timefmt
 from planner.discussion import ActivityTable, conference_activity, shown
-from planner.mail_health import FailedSends, failed_email_sends
 from planner.models import ConferencePage, Contribution, PackRun, PackStatus, RegionalEventPage
+from planner.ops.mail_health import FailedSends, failed_email_sends
 
 
 @dataclass

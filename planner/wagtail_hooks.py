@@ -289,7 +289,7 @@ def conference_dashboard_panels(request, panels):
 
 @hooks.register("construct_homepage_panels")
 def email_failure_panel(request, panels):
-    """A warning panel for planners while emails fail in the queue (planner.mail_health)."""
+    """A warning panel for planners while emails fail in the queue (planner.ops.mail_health)."""
     from planner.dashboard import email_failure_panels
 
     panels.extend(email_failure_panels(request))

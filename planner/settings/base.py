@@ -49,15 +49,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: every log line written while a request is handled carries its id.
-    "planner.observability.RequestIdMiddleware",
+    "planner.ops.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "planner.security.SecurityHeadersMiddleware",
+    "planner.ops.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads a parameter: a NUL byte is a 400, never a database error.
-    "planner.security.RefuseNulMiddleware",
+    "planner.ops.security.RefuseNulMiddleware",
     # Outside every middleware that can query (sessions, auth, messages, redirects, axes) so a
     # lost database is a 503 wherever it is noticed; inside the ones that add headers.
-    "planner.outage.DatabaseOutageMiddleware",
+    "planner.ops.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -92,7 +92,7 @@ AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "planner.views.accounts.axes_username"
 # The address is the client's, not the proxy's (planner/client_address.py): without a proxy
 # REMOTE_ADDR; production.py sets how many proxies stand in front.
-AXES_CLIENT_IP_CALLABLE = "planner.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "planner.ops.client_address.client_address"
 RELAY_PROXY_COUNT = 0
 
 ROOT_URLCONF = "planner.urls"
@@ -172,7 +172,7 @@ if REDIS_URL:
     Q_CLUSTER.update(
         {
             "redis": REDIS_URL,
-            "broker_class": "planner.queue_broker.ReliableRedis",
+            "broker_class": "planner.ops.queue_broker.ReliableRedis",
             "workers": env_int("Q_WORKERS", 2, minimum=1),
         }
     )
@@ -233,13 +233,13 @@ def logging_config(style: str, *, access_level: str = "WARNING") -> dict:
     """Logging to stdout, one line per record, in ``style`` "json" (production's default) or
     "text"; every record carries its request id and passes the redacting filter. The access
     line per request is logged at INFO, so ``access_level`` "INFO" turns it on."""
-    formatter = "planner.observability.JsonFormatter" if style == "json" else "planner.observability.TextFormatter"
+    formatter = f"planner.ops.observability.{'Json' if style == 'json' else 'Text'}Formatter"
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {
-            "request_id": {"()": "planner.observability.RequestIdFilter"},
-            "redact": {"()": "planner.observability.RedactingFilter"},
+            "request_id": {"()": "planner.ops.observability.RequestIdFilter"},
+            "redact": {"()": "planner.ops.observability.RedactingFilter"},
         },
         "formatters": {"relay": {"()": formatter}},
         "handlers": {
@@ -257,7 +257,7 @@ def logging_config(style: str, *, access_level: str = "WARNING") -> dict:
             "django_tasks": {"level": "WARNING"},
             "wagtail": {"level": "WARNING"},
             "axes": {"level": "WARNING"},
-            # The access line per request (planner.observability); runserver writes its own.
+            # The access line per request (planner.ops.observability); runserver writes its own.
             "relay.requests": {"level": access_level},
         },
     }

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from planner import discussion as reads
 from planner.converters import parse_id
 from planner.models import Connection, Contribution, Delegate
+from planner.ops.ratelimit import take
 from planner.people import visible_delegates
-from planner.ratelimit import take
 from planner.services.connections import (
     block_delegate,
     request_connection,

@@ -14,8 +14,8 @@ from planner import discussion as reads
 from planner.converters import parse_id
 from planner.forms_discussion import ContributionForm, ReportForm, ThemesForm, discussion_forms
 from planner.models import Contribution, SessionPage
+from planner.ops.ratelimit import take
 from planner.people import viewer_delegate
-from planner.ratelimit import take
 from planner.services.discussion import (
     MODERATE_PERMISSION,
     DiscussionRefused,

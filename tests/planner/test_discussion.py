@@ -276,7 +276,7 @@ def test_reporting_twice_keeps_one_report(client, priya, session, conference):
 def test_posting_too_fast_gets_a_429_that_keeps_the_words(client, priya, session, settings, monkeypatch):
     from types import SimpleNamespace
 
-    from planner import ratelimit
+    from planner.ops import ratelimit
 
     # Windows are fixed minutes: hold the clock inside one, or a slow run crossing a minute
     # boundary would start a fresh count half-way through.

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 from gunicorn.config import Config
 
-from planner.gunicorn_logging import RedactingLogger, redact_tokens
+from planner.ops.gunicorn_logging import RedactingLogger, redact_tokens
 
 TOKEN = "Zx9_ab-Cdefghijklmnopqrstuvwxyz0123456789AB"
 

@@ -181,7 +181,7 @@ def test_an_error_logs_its_request_id_and_the_page_shows_it(db, json_log):
     ],
 )
 def test_the_client_address_is_the_one_our_own_proxies_wrote(rf, settings, proxies, forwarded_for, client):
-    from planner.client_address import client_address
+    from planner.ops.client_address import client_address
 
     settings.RELAY_PROXY_COUNT = proxies
     request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded_for, REMOTE_ADDR="10.0.0.9")

@@ -10,7 +10,7 @@ from django.core import checks
 from django.utils import timezone
 from django_q.models import Task
 
-from planner.mail_health import check_smtp_host
+from planner.ops.mail_health import check_smtp_host
 from tests.factories import DelegateFactory, UserFactory
 
 

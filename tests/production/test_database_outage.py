@@ -81,7 +81,7 @@ def test_a_page_that_loses_the_database_answers_503_with_a_short_page_and_one_wa
     assert "server closed" not in body and "Traceback" not in body
     assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records if r.levelno >= 30] == [
         (
-            "planner.outage",
+            "planner.ops.outage",
             "WARNING",
             "Database unreachable, answered 503: OperationalError: server closed the connection unexpectedly",
         )

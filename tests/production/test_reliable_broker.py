@@ -1,4 +1,4 @@
-"""planner.queue_broker.ReliableRedis against a real Redis (database 12): a task handed out
+"""planner.ops.queue_broker.ReliableRedis against a real Redis (database 12): a task handed out
 stays in Redis until acknowledged, comes back after ``retry`` seconds, is given up after
 ``max_attempts`` deliveries, and two clusters putting it back at once do not double it."""
 
@@ -12,8 +12,8 @@ from django_q.brokers import get_broker
 from django_q.conf import Conf
 from django_q.signing import SignedPackage
 
-from planner import queue_broker
-from planner.queue_broker import ReliableRedis
+from planner.ops import queue_broker
+from planner.ops.queue_broker import ReliableRedis
 from tests.production.conftest import redis_client
 from tests.production.support import unique_name
 
@@ -96,7 +96,7 @@ def test_a_task_never_acknowledged_is_given_up_after_max_attempts_without_its_ar
     broker = ReliableRedis(list_key=queue_name)
     broker.enqueue(package(1, args=("ada@example.org",)))
     deliveries = []
-    with caplog.at_level(logging.ERROR, logger="planner.queue_broker"):
+    with caplog.at_level(logging.ERROR, logger="planner.ops.queue_broker"):
         for _ in range(3):
             deliveries += broker.dequeue() or []
             time.sleep(1.1)
@@ -159,7 +159,7 @@ def test_purge_and_delete_remove_queued_and_held_tasks(queue_name, redis_db12):
 
 def test_the_broker_class_setting_selects_it_and_it_survives_pickling(queue_name, monkeypatch):
     """The cluster hands its broker to the pusher and monitor processes."""
-    monkeypatch.setattr(Conf, "BROKER_CLASS", "planner.queue_broker.ReliableRedis")
+    monkeypatch.setattr(Conf, "BROKER_CLASS", "planner.ops.queue_broker.ReliableRedis")
     broker = pickle.loads(pickle.dumps(get_broker(queue_name)))  # noqa: S301 (our own object, in-process)
 
     broker.enqueue(package(1))

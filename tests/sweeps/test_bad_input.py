@@ -45,7 +45,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-from planner import outage
+from planner.ops import outage
 from tests.sweeps.conftest import ROLES
 
 CORPUS = (

@@ -13,7 +13,7 @@ from django.core import checks
 from django.utils import timezone
 from django_q.models import Failure
 
-from planner.observability import redact
+from planner.ops.observability import redact
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 # Every queued task that sends email (planner/tasks.py).

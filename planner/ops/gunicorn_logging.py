@@ -5,7 +5,7 @@ logs are the usual place such secrets leak. gunicorn.conf.py selects this logger
 
 from gunicorn.glogging import Logger
 
-from planner.observability import redact
+from planner.ops.observability import redact
 
 
 def redact_tokens(text):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 
-from planner.outage import wants_json
+from planner.ops.outage import wants_json
 
 STRICT = {
     "default-src": "'self'",
