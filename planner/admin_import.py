@@ -20,7 +20,6 @@ from django.utils.http import content_disposition_header
 from wagtail.admin.menu import MenuItem
 from wagtail.permissions import page_permission_policy
 
-from planner.exporting import ExportFile, delegate_list_csv, programme_csv, template_csv
 from planner.importing import (
     CREATE,
     CSV_COLUMNS,
@@ -37,7 +36,8 @@ from planner.importing import (
     read_programme_file,
 )
 from planner.models import ConferencePage, ImportRun, ImportStatus, RegionalEventPage, SessionFormat
-from planner.roles import can_see_meetup_people
+from planner.programme_files.export import ExportFile, delegate_list_csv, programme_csv, template_csv
+from planner.rules.roles import can_see_meetup_people
 from planner.services.importing import request_import_run
 
 STASH_SECONDS = 30 * 60

@@ -310,8 +310,8 @@ def geography(request):
     the travel and carbon of one central venue vs regional meetups vs online only."""
     from django.core.cache import cache
 
-    from planner import geography as geo
     from planner.queries import delegate_towns, meetup_sites
+    from venues import geography as geo
 
     form = GeographyForm(request.GET or {"k": 5})
     k = form.cleaned_data["k"] if form.is_valid() else 5
@@ -361,7 +361,7 @@ def meetup_dashboard(request, event_id: int):
     the sessions it continues, which sessions its people care about most, and the discussion
     tables (lock, adjust). Anyone else gets a 404: not even the meetup's existence leaks."""
     from planner import carry_forward as cf
-    from planner import roles
+    from planner.rules import roles
     from planner.services.carry_forward import TablesRefused, lock_tables, move_to_table, unlock_tables
     from planner.services.facilitation import name_facilitator, remove_facilitator
 
@@ -469,8 +469,8 @@ def pack_run_progress(event):
 
 def my_meetups(request):
     """A facilitator's meetups, each with its dashboard and badge sheet; planners see all."""
-    from planner import roles
     from planner.models import Facilitation
+    from planner.rules import roles
 
     meetups = RegionalEventPage.objects.select_related("venue").order_by("start")
     if not roles.sees_every_meetup(request.user):

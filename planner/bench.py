@@ -798,9 +798,9 @@ def many_meetups(venues: int = 10_000, events: int = 500) -> int:
 
 def measure_suggestion() -> None:
     """Time the k-medoids suggestion (k=5) over delegates' towns."""
-    from planner.geography import suggest_sites
     from planner.models import Delegate
     from planner.queries import delegate_towns
+    from venues.geography import suggest_sites
 
     started = time.perf_counter()
     towns = delegate_towns()

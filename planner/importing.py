@@ -23,7 +23,7 @@ from planner import timefmt
 from planner.admin_views import FORMULA_STARTS
 from planner.converters import parse_id
 from planner.models import ConferencePage, SessionFormat, SessionPage, Speaker, Stream
-from planner.scheduling import session_problems
+from planner.rules.scheduling import session_problems
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000

@@ -325,7 +325,7 @@ def delegate_towns():
     """Delegates counted by matched home town, as geography.Town (at most one row per town)."""
     from django.db.models import Count
 
-    from planner.geography import Town
+    from venues.geography import Town
 
     rows = (
         Delegate.objects.filter(home_place__isnull=False)
@@ -350,7 +350,7 @@ def delegate_towns():
 
 def meetup_sites():
     """Upcoming published meetups with a venue position, as geography.Site."""
-    from planner.geography import Site
+    from venues.geography import Site
 
     meetups = (
         RegionalEventPage.objects.live()

@@ -1,6 +1,6 @@
 """django-q2 entry points: ids in, one call, nothing else (see DESIGN.md)."""
 
-from planner import emails
+from planner.services import emails
 
 
 def send_verification_email(user_id: int) -> None:

@@ -331,7 +331,7 @@ def programme_files_buttons(page, user, view_name=None, next_url=None):
     from wagtail.admin.widgets import Button
 
     from planner.admin_import import can_export, can_import
-    from planner.roles import can_see_meetup_people
+    from planner.rules.roles import can_see_meetup_people
 
     specific = page.specific_deferred
     if isinstance(specific, ConferencePage):

@@ -19,7 +19,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from planner import serializers, timefmt
-from planner.forms import ConferencePageForm, RegionalEventPageForm, SessionPageForm
+from planner.forms.programme import ConferencePageForm, RegionalEventPageForm, SessionPageForm
 from planner.panels import AttendancePanel
 from venues.models import Venue
 from venues.timezones import validate_time_zone
@@ -322,7 +322,7 @@ class SessionPage(CancellableMixin, Page):
     def discussion_context(self, request, viewer) -> dict:
         """The discussion on this session's page: a page of threads and what the viewer may do."""
         from planner import discussion
-        from planner.forms_discussion import discussion_forms
+        from planner.forms.discussion import discussion_forms
 
         found = discussion.session_discussion(self, viewer=viewer, page_number=request.GET.get("discussion_page"))
         on_page = [c for thread in found.threads for c in (thread, *thread.latest_replies)]
@@ -428,7 +428,8 @@ class RegionalEventPage(CancellableMixin, Page):
 
     def carry_forward_context(self, request, viewer) -> dict:
         """What the meetup carries from the online conference, for this viewer."""
-        from planner import carry_forward, roles
+        from planner import carry_forward
+        from planner.rules import roles
 
         sessions = carry_forward.continued_sessions(self)
         booked = carry_forward.attendee_ids(self)

@@ -93,11 +93,11 @@ def pack_context(*, delegate, event=None, conference=None, base_url: str = "") -
     from django.utils import timezone
 
     from planner import carry_forward as cf
-    from planner.geography import haversine_km
     from planner.models import Booking, SessionPage
     from planner.models.people import ACTIVE_STATUSES
     from planner.people import visible_delegates
     from planner.queries import meetup_agenda
+    from venues.geography import haversine_km
 
     viewer_zone = timefmt.zone(delegate.time_zone)
     conference = conference or event.get_parent().specific

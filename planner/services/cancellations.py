@@ -82,7 +82,7 @@ def send_cancellation_notices(*, cancellation_id: int) -> int:
 def send_cancellation_notice(*, cancellation_id: int, delegate_id: int) -> None:
     """Email one delegate about one cancellation, at most once: the notice row and the email
     succeed together, so a retried task neither skips nor repeats it."""
-    from planner.emails import cancellation_email
+    from planner.services.emails import cancellation_email
 
     try:
         with transaction.atomic():

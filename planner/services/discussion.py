@@ -237,7 +237,7 @@ def post_meetup_outcome(*, event, session: SessionPage, body: str, by) -> Contri
     """A facilitator brings a table's conclusion back into the online thread it continued:
     a new thread on ``session``, shown as "From the <town> meetup"."""
     from planner.carry_forward import continued_sessions
-    from planner.roles import can_post_outcome
+    from planner.rules.roles import can_post_outcome
 
     if not can_post_outcome(by, event):
         raise DiscussionRefused("Only this meetup's facilitators can post its outcomes.")

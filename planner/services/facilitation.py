@@ -1,5 +1,5 @@
 """Naming who facilitates a meetup. A facilitator gets the Facilitators group's permissions,
-which the code limits to the meetups they are named on (``planner.roles``)."""
+which the code limits to the meetups they are named on (``planner.rules.roles``)."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group

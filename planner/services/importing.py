@@ -20,7 +20,7 @@ from planner.importing import (
     read_programme_file,
 )
 from planner.models import ConferencePage, ImportRun, ImportStatus, SessionFormat, SessionPage, Speaker
-from planner.scheduling import session_problems
+from planner.rules.scheduling import session_problems
 from planner.services.queue import enqueue_after_commit
 
 logger = logging.getLogger(__name__)

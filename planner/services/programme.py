@@ -12,7 +12,7 @@ from wagtail.models import Page, Site
 from cms.models import HomePage
 from planner import timefmt
 from planner.models import AgendaItem, ConferencePage, RegionalEventPage, SessionPage, Speaker, Stream
-from planner.scheduling import agenda_item_problems, conference_problems, meetup_problems, session_problems
+from planner.rules.scheduling import agenda_item_problems, conference_problems, meetup_problems, session_problems
 from venues.models import Venue
 from venues.timezones import validate_time_zone
 

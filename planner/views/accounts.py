@@ -14,7 +14,7 @@ from django.urls import reverse_lazy
 from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods
 
-from planner.forms_accounts import DeleteAccountForm, EmailLoginForm, ProfileForm, QueuedPasswordResetForm, SignUpForm
+from planner.forms.accounts import DeleteAccountForm, EmailLoginForm, ProfileForm, QueuedPasswordResetForm, SignUpForm
 from planner.ops.client_address import client_address
 from planner.ops.ratelimit import take
 from planner.people import viewer_delegate

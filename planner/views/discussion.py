@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from planner import discussion as reads
 from planner.converters import parse_id
-from planner.forms_discussion import ContributionForm, ReportForm, ThemesForm, discussion_forms
+from planner.forms.discussion import ContributionForm, ReportForm, ThemesForm, discussion_forms
 from planner.models import Contribution, SessionPage
 from planner.ops.ratelimit import take
 from planner.people import viewer_delegate

@@ -8,12 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from planner import roles
 from planner.models import Booking, BookingStatus, ConferencePage, RegionalEventPage
 from planner.models.people import ACTIVE_STATUSES
 from planner.packs.badges import LAYOUTS, Badge, render_badges
 from planner.packs.context import booking_from_token, check_in_token, pack_context
 from planner.packs.pack import render_pack
+from planner.rules import roles
 from planner.views.accounts import require_delegate
 
 

@@ -11,11 +11,11 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from pypdf import PdfReader
 
-from planner.emails import send_notification_digests
 from planner.models import Contribution, Notification, Visibility
 from planner.services.agenda import register_online
 from planner.services.connections import request_connection
 from planner.services.discussion import accept_answer, add_theme, moderate_contribution, post_contribution
+from planner.services.emails import send_notification_digests
 from tests.factories import DelegateFactory, UserFactory, london, make_session
 from tests.querycount import queries_for
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from planner.geography import (
+from venues.geography import (
     KG_CO2E_PER_KM,
     Site,
     Town,

@@ -63,7 +63,6 @@ from pypdf import PdfReader
 from wagtail.models import Page
 
 from planner import carry_forward, discussion, services
-from planner.emails import send_notification_digests
 from planner.models import Block, Booking, Connection, Contribution, Delegate, PackFile, PackRun, Visibility
 from planner.packs.context import check_in_token
 from planner.services.agenda import set_star
@@ -71,6 +70,7 @@ from planner.services.bookings import book_meetup
 from planner.services.calendar import issue_calendar_token
 from planner.services.connections import block_delegate, request_connection, respond_to_connection
 from planner.services.discussion import accept_answer, moderate_contribution, post_contribution
+from planner.services.emails import send_notification_digests
 from planner.services.facilitation import name_facilitator
 from planner.services.packs import pack_path, start_pack_run
 from tests.factories import SpeakerFactory, UserFactory, london, make_conference, make_meetup, make_session

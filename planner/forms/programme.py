@@ -55,7 +55,7 @@ class ProgrammePageForm(WagtailAdminPageForm):
 
 class ConferencePageForm(ProgrammePageForm):
     def clean(self):
-        from planner.scheduling import conference_problems
+        from planner.rules.scheduling import conference_problems
 
         cleaned_data = super().clean()
         self.add_problems(
@@ -84,7 +84,7 @@ class SessionPageForm(ProgrammePageForm):
         return conference.zone if conference is not None else None
 
     def clean(self):
-        from planner.scheduling import session_problems
+        from planner.rules.scheduling import session_problems
 
         cleaned_data = super().clean()
         self.read_times_in_event_zone(cleaned_data)
@@ -120,7 +120,7 @@ class RegionalEventPageForm(ProgrammePageForm):
                 form.fields["continues"].queryset = sessions
 
     def clean(self):
-        from planner.scheduling import agenda_item_problems, meetup_problems
+        from planner.rules.scheduling import agenda_item_problems, meetup_problems
         from venues.models import Venue
 
         cleaned_data = super().clean()
