@@ -60,7 +60,7 @@ def main(argv=None) -> int:
     from django.core.management import call_command
     from django.test import Client
 
-    from planner.demo import load_demo
+    from planner.demo.programme import load_demo
     from planner.models import ConferencePage, Delegate, RegionalEventPage, SessionPage
 
     call_command("migrate", verbosity=0)
@@ -717,7 +717,7 @@ def big_conference(sessions: int = 900) -> BigConference:
     from zoneinfo import ZoneInfo
 
     from planner import services
-    from planner.demo import load_corpus
+    from planner.demo.programme import load_corpus
     from planner.models import ConferencePage, SessionPage
 
     existing = ConferencePage.objects.filter(slug="bench-900").first()

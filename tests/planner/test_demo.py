@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 
-from planner.demo import load_corpus
+from planner.demo.programme import load_corpus
 from planner.models import (
     AgendaItem,
     Booking,
@@ -138,7 +138,7 @@ def test_demo_discussion_is_busy_threaded_and_connected_like_the_seed_event():
 def test_demo_discussion_corpus_reads_like_the_sector_not_placeholder_text():
     import json
 
-    from planner.demo_discussion import CORPUS
+    from planner.demo.discussion import CORPUS
 
     corpus = json.loads(CORPUS.read_text(encoding="utf-8"))
     text = json.dumps(corpus).lower()

@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = "Create the demo planner login (admin / relay-demo). Development only: refused unless DEBUG is on."
 
     def handle(self, *args, **options):
-        from planner.demo_people import DEMO_DELEGATE_PASSWORD
+        from planner.demo.people import DEMO_DELEGATE_PASSWORD
         from planner.models import Booking
 
         if not settings.DEBUG:

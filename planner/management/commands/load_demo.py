@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from planner.demo import load_demo
+from planner.demo.programme import load_demo
 
 
 class Command(BaseCommand):

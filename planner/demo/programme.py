@@ -34,8 +34,8 @@ def load_demo(*, seed: int = 1, scale: int = 1, corpus: dict | None = None) -> D
     """Build (or complete) the demo: the programme, then 1,200 × ``scale`` delegates with
     registrations, stars and meetup bookings, then their discussions and connections.
     Returns what it made, by kind."""
-    from planner.demo_discussion import load_demo_discussion
-    from planner.demo_people import book_demo_meetups, load_demo_delegates
+    from planner.demo.discussion import load_demo_discussion
+    from planner.demo.people import book_demo_meetups, load_demo_delegates
 
     summary = load_demo_programme(seed=seed, corpus=corpus)
     summary.created["delegate"] = load_demo_delegates(conference=summary.conference, seed=seed, scale=scale)

@@ -23,9 +23,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("near/", near, name="near"),
     path("checkin/<str:token>/", packs.check_in, name="check_in"),
-    path("", include("planner.urls_accounts")),
-    path("", include("planner.urls_discussion")),
-    path("", include("planner.urls_calendar")),
+    path("", include("planner.urls.account")),
+    path("", include("planner.urls.discussion")),
+    path("", include("planner.urls.calendar")),
 ]
 
 if settings.DEBUG:
