@@ -15,9 +15,9 @@ from wagtail.models import Page
 from planner import timefmt
 from planner.converters import parse_id
 from planner.models import ConferencePage, RegionalEventPage, SessionPage, Stream
+from planner.queries.planning import programme_view, session_status
 from planner.services.cancellations import affected_delegate_ids, cancel_page, reinstate_page
 from planner.services.programme import move_session
-from planner.workspace import programme_view, session_status
 
 
 def editable(page: Page, user) -> None:

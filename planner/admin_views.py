@@ -22,7 +22,6 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from planner.converters import parse_id
-from planner.discussion import contribution_path
 from planner.markup import plain_text
 from planner.models import (
     Booking,
@@ -36,7 +35,8 @@ from planner.models import (
     Stream,
     Theme,
 )
-from planner.people import waitlist_positions
+from planner.queries.discussion import contribution_path
+from planner.queries.people import waitlist_positions
 from planner.services.bookings import BookingRefused, cancel_booking, promote_booking
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -310,7 +310,7 @@ def geography(request):
     the travel and carbon of one central venue vs regional meetups vs online only."""
     from django.core.cache import cache
 
-    from planner.queries import delegate_towns, meetup_sites
+    from planner.queries.programme import delegate_towns, meetup_sites
     from venues import geography as geo
 
     form = GeographyForm(request.GET or {"k": 5})
@@ -360,7 +360,7 @@ def meetup_dashboard(request, event_id: int):
     and waiting, their towns, the threads they were active in, open questions and findings in
     the sessions it continues, which sessions its people care about most, and the discussion
     tables (lock, adjust). Anyone else gets a 404: not even the meetup's existence leaks."""
-    from planner import carry_forward as cf
+    from planner.queries import carry_forward as cf
     from planner.rules import roles
     from planner.services.carry_forward import TablesRefused, lock_tables, move_to_table, unlock_tables
     from planner.services.facilitation import name_facilitator, remove_facilitator

@@ -596,8 +596,8 @@ def measure_carry_forward(conference, repeat: int) -> None:
     from django.db.models import Count
     from django.test import Client
 
-    from planner import carry_forward as cf
     from planner.models import Booking, Contribution, RegionalEventPage
+    from planner.queries import carry_forward as cf
 
     meetup = (
         RegionalEventPage.objects.live().child_of(conference).annotate(n=Count("bookings")).order_by("-n", "pk").first()
@@ -799,7 +799,7 @@ def many_meetups(venues: int = 10_000, events: int = 500) -> int:
 def measure_suggestion() -> None:
     """Time the k-medoids suggestion (k=5) over delegates' towns."""
     from planner.models import Delegate
-    from planner.queries import delegate_towns
+    from planner.queries.programme import delegate_towns
     from venues.geography import suggest_sites
 
     started = time.perf_counter()

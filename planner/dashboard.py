@@ -25,9 +25,9 @@ from wagtail.admin.ui.components import Component
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from planner import timefmt
-from planner.discussion import ActivityTable, conference_activity, shown
 from planner.models import ConferencePage, Contribution, PackRun, PackStatus, RegionalEventPage
 from planner.ops.mail_health import FailedSends, failed_email_sends
+from planner.queries.discussion import ActivityTable, conference_activity, shown
 from planner.rules import roles
 
 

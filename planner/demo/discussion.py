@@ -180,8 +180,8 @@ def load_demo_discussion(*, conference: ConferencePage, seed: int = 1, scale: in
 def post_demo_outcomes(conference: ConferencePage, lines: list[str], *, rng: random.Random) -> int:
     """The first two meetups have happened in the demo's story: their facilitators posted an
     outcome back into two of the threads each meetup continued."""
-    from planner.carry_forward import continued_sessions
     from planner.models import RegionalEventPage
+    from planner.queries.carry_forward import continued_sessions
 
     rows = []
     for meetup in RegionalEventPage.objects.live().child_of(conference).order_by("start")[:2]:

@@ -99,7 +99,8 @@ class ConferencePage(RoutablePageMixin, Page):
         return self.registrations.count() if self.pk else 0
 
     def get_context(self, request, *args, **kwargs):
-        from planner import people, queries
+        from planner.queries import people
+        from planner.queries import programme as queries
 
         context = super().get_context(request, *args, **kwargs)
         viewer_zone = queries.viewer_zone(request, default=self.time_zone)
@@ -125,7 +126,7 @@ class ConferencePage(RoutablePageMixin, Page):
     @path("speakers/", name="speakers")
     def speakers(self, request):
         """Everyone speaking at this conference, with the sessions they speak in."""
-        from planner import queries
+        from planner.queries import programme as queries
 
         viewer_zone = queries.viewer_zone(request, default=self.time_zone)
         return self.render_route(
@@ -145,7 +146,7 @@ class ConferencePage(RoutablePageMixin, Page):
     @path("findings/", name="findings")
     def findings(self, request):
         """The findings pulled together by stream and theme, with the numbers behind them."""
-        from planner.findings import findings_report
+        from planner.queries.findings import findings_report
 
         return self.render_route(
             request, "planner/findings.html", report=findings_report(self, base_url=request.build_absolute_uri())
@@ -156,8 +157,8 @@ class ConferencePage(RoutablePageMixin, Page):
         """The findings report as an A4 PDF to share or print."""
         from django.http import HttpResponse
 
-        from planner.findings import findings_report
         from planner.packs.findings import render_findings
+        from planner.queries.findings import findings_report
 
         page_url = request.build_absolute_uri(self.url + self.reverse_subpage("findings"))
         pdf = render_findings(findings_report(self, base_url=page_url))
@@ -300,7 +301,8 @@ class SessionPage(CancellableMixin, Page):
         ]
 
     def get_context(self, request, *args, **kwargs):
-        from planner import people, queries
+        from planner.queries import people
+        from planner.queries import programme as queries
 
         context = super().get_context(request, *args, **kwargs)
         conference = self.get_parent().specific
@@ -321,8 +323,8 @@ class SessionPage(CancellableMixin, Page):
 
     def discussion_context(self, request, viewer) -> dict:
         """The discussion on this session's page: a page of threads and what the viewer may do."""
-        from planner import discussion
         from planner.forms.discussion import discussion_forms
+        from planner.queries import discussion
 
         found = discussion.session_discussion(self, viewer=viewer, page_number=request.GET.get("discussion_page"))
         on_page = [c for thread in found.threads for c in (thread, *thread.latest_replies)]
@@ -411,7 +413,8 @@ class RegionalEventPage(CancellableMixin, Page):
         return self.seat_counts()[1]
 
     def get_context(self, request, *args, **kwargs):
-        from planner import people, queries
+        from planner.queries import people
+        from planner.queries import programme as queries
 
         context = super().get_context(request, *args, **kwargs)
         viewer = people.viewer_delegate(request.user)
@@ -428,7 +431,7 @@ class RegionalEventPage(CancellableMixin, Page):
 
     def carry_forward_context(self, request, viewer) -> dict:
         """What the meetup carries from the online conference, for this viewer."""
-        from planner import carry_forward
+        from planner.queries import carry_forward
         from planner.rules import roles
 
         sessions = carry_forward.continued_sessions(self)

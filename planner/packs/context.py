@@ -92,11 +92,11 @@ def pack_context(*, delegate, event=None, conference=None, base_url: str = "") -
     ``conference`` instead, the online-only pack: their starred sessions and programme."""
     from django.utils import timezone
 
-    from planner import carry_forward as cf
     from planner.models import Booking, SessionPage
     from planner.models.people import ACTIVE_STATUSES
-    from planner.people import visible_delegates
-    from planner.queries import meetup_agenda
+    from planner.queries import carry_forward as cf
+    from planner.queries.people import visible_delegates
+    from planner.queries.programme import meetup_agenda
     from venues.geography import haversine_km
 
     viewer_zone = timefmt.zone(delegate.time_zone)

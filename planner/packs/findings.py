@@ -1,5 +1,5 @@
 """The findings report as a PDF: cover lines, the numbers table, then each stream's findings
-grouped by theme. Data in (``planner.findings.FindingsReport``), bytes out."""
+grouped by theme. Data in (``planner.queries.findings.FindingsReport``), bytes out."""
 
 from io import BytesIO
 from xml.sax.saxutils import escape

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from planner.models import Booking, Connection, Contribution, Delegate, Registration, SessionStar, Stream, Visibility
 from planner.models.people import ACTIVE_STATUSES
-from planner.people import names_as_seen_by
+from planner.queries.people import names_as_seen_by
 from planner.services.bookings import cancel_booking
 from planner.services.packs import withdraw_packs_naming
 from planner.services.queue import enqueue_after_commit

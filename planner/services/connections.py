@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from planner.models import Block, Connection, ConnectionStatus, Contribution, Delegate, NotificationKind
-from planner.people import visible_delegates
+from planner.queries.people import visible_delegates
 from planner.services.discussion import DiscussionRefused, notify
 
 

@@ -8,7 +8,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from planner.discussion import MODERATE_PERMISSION, can_edit
 from planner.markup import clean_text, render_markdown
 from planner.models import (
     Block,
@@ -22,6 +21,7 @@ from planner.models import (
     Theme,
 )
 from planner.models.discussion import BODY_MAX_LENGTH
+from planner.queries.discussion import MODERATE_PERMISSION, can_edit
 
 
 class DiscussionRefused(Exception):
@@ -236,7 +236,7 @@ def add_theme(*, conference, name: str, description: str = "") -> Theme:
 def post_meetup_outcome(*, event, session: SessionPage, body: str, by) -> Contribution:
     """A facilitator brings a table's conclusion back into the online thread it continued:
     a new thread on ``session``, shown as "From the <town> meetup"."""
-    from planner.carry_forward import continued_sessions
+    from planner.queries.carry_forward import continued_sessions
     from planner.rules.roles import can_post_outcome
 
     if not can_post_outcome(by, event):

@@ -144,9 +144,9 @@ def send_notification_digests() -> int:
 
 def send_digest(*, delegate) -> int:
     """Send ``delegate`` their waiting notifications in one email; 1 if one went, else 0."""
-    from planner.discussion import contribution_path
     from planner.models import Notification
-    from planner.people import visible_delegates
+    from planner.queries.discussion import contribution_path
+    from planner.queries.people import visible_delegates
 
     with transaction.atomic():
         waiting = list(

@@ -2,7 +2,8 @@
 
 from django import template
 
-from planner import queries, timefmt
+from planner import timefmt
+from planner.queries import programme as queries
 
 register = template.Library()
 
@@ -52,6 +53,6 @@ def subscribe_links(context, path: str, name: str, *, download: bool = False, ex
 @register.filter
 def session_status(page) -> str:
     """ "live", "draft" or "cancelled", as the planner's programme view shows it."""
-    from planner.workspace import session_status as status
+    from planner.queries.planning import session_status as status
 
     return status(page)

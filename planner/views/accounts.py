@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from planner.forms.accounts import DeleteAccountForm, EmailLoginForm, ProfileForm, QueuedPasswordResetForm, SignUpForm
 from planner.ops.client_address import client_address
 from planner.ops.ratelimit import take
-from planner.people import viewer_delegate
+from planner.queries.people import viewer_delegate
 from planner.services.accounts import (
     ProfileUpdate,
     delete_delegate_account,

@@ -14,8 +14,9 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.http import require_http_methods
 
-from planner import calendars, queries
+from planner import calendars
 from planner.models import CalendarEntry, CalendarToken, ConferencePage, Stream
+from planner.queries import programme as queries
 from planner.services.calendar import hash_token
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")

@@ -8,11 +8,11 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from planner import discussion as reads
 from planner.converters import parse_id
 from planner.models import Connection, Contribution, Delegate
 from planner.ops.ratelimit import take
-from planner.people import visible_delegates
+from planner.queries import discussion as reads
+from planner.queries.people import visible_delegates
 from planner.services.connections import (
     block_delegate,
     request_connection,

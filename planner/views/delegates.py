@@ -9,11 +9,11 @@ from django.views.decorators.http import require_POST
 
 from planner import timefmt
 from planner.converters import parse_id
-from planner.discussion import connection_states
 from planner.models import Booking, CalendarToken, ConferencePage, RegionalEventPage, SessionPage, Stream
-from planner.people import directory as directory_query
-from planner.people import my_programme as my_programme_query
-from planner.people import viewer_delegate, waitlist_positions
+from planner.queries.discussion import connection_states
+from planner.queries.people import directory as directory_query
+from planner.queries.people import my_programme as my_programme_query
+from planner.queries.people import viewer_delegate, waitlist_positions
 from planner.services.agenda import cancel_registration, register_online, set_star
 from planner.services.bookings import BookingRefused, book_meetup, cancel_booking
 from planner.views.accounts import require_delegate

@@ -10,12 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from planner import discussion as reads
 from planner.converters import parse_id
 from planner.forms.discussion import ContributionForm, ReportForm, ThemesForm, discussion_forms
 from planner.models import Contribution, SessionPage
 from planner.ops.ratelimit import take
-from planner.people import viewer_delegate
+from planner.queries import discussion as reads
+from planner.queries.people import viewer_delegate
 from planner.services.discussion import (
     MODERATE_PERMISSION,
     DiscussionRefused,

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from planner.models import Booking, BookingStatus, EventSeats
-from planner.people import waitlist_positions
+from planner.queries.people import waitlist_positions
 from planner.services.bookings import (
     BookingRefused,
     apply_capacity,

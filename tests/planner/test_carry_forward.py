@@ -11,8 +11,8 @@ from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
 from pypdf import PdfReader
 
-from planner.carry_forward import people_to_meet, suggest_tables
 from planner.models import Contribution, MeetupTables, Visibility
+from planner.queries.carry_forward import people_to_meet, suggest_tables
 from planner.services.bookings import book_meetup
 from planner.services.connections import request_connection, respond_to_connection
 from planner.services.discussion import moderate_contribution, post_contribution
@@ -247,7 +247,7 @@ def test_the_digests_cost_the_same_queries_however_busy_the_sessions(world, conf
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from planner.carry_forward import collect_digests, continued_sessions
+    from planner.queries.carry_forward import collect_digests, continued_sessions
 
     sessions = continued_sessions(world["meetup"])
     with CaptureQueriesContext(connection) as quiet:

@@ -5,8 +5,8 @@ import pytest
 from bs4 import BeautifulSoup
 from django.db import IntegrityError, transaction
 
-from planner.discussion import people_you_discussed_with
 from planner.models import Connection, ConnectionStatus, Visibility
+from planner.queries.discussion import people_you_discussed_with
 from planner.services.agenda import register_online
 from planner.services.connections import block_delegate, request_connection, respond_to_connection
 from planner.services.discussion import DiscussionRefused, accept_answer, post_contribution

@@ -11,8 +11,8 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from planner.dashboard import SHADES, activity_grid_svg
-from planner.discussion import ActivityTable, count_activity
 from planner.models import Booking, Contribution, PackFile, PackRun, PackStatus
+from planner.queries.discussion import ActivityTable, count_activity
 from planner.services.bookings import book_meetup
 from planner.services.cancellations import cancel_page
 from planner.services.discussion import post_contribution

@@ -15,12 +15,12 @@ from pypdf import PdfReader
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 
-from planner.findings import findings_report
 from planner.packs import fonts
 from planner.packs.badges import Badge, render_badges
 from planner.packs.context import check_in_token, pack_context
 from planner.packs.findings import render_findings
 from planner.packs.pack import render_pack
+from planner.queries.findings import findings_report
 
 A4_HEIGHT = 297 * mm
 # The label stock, from its makers' specification rather than from our code: (x, y, width,

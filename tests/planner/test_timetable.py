@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from planner.queries import build_timetable, conference_timetable
+from planner.queries.programme import build_timetable, conference_timetable
 from tests.factories import london, make_session
 
 pytestmark = pytest.mark.django_db

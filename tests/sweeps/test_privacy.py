@@ -1,7 +1,7 @@
 """A privacy sweep: a delegate who turns hidden and renames is named nowhere anyone else can see.
 
 DESIGN.md: a person's visibility to other delegates is opt-in; every derived output applies
-the same check (``planner.people.visible_delegates``); contact details pass only between
+the same check (``planner.queries.people.visible_delegates``); contact details pass only between
 connected delegates. A hidden person is "a delegate" wherever they must be mentioned.
 
 The scene (built once for the module, through the services users go through): a delegate,
@@ -62,9 +62,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from wagtail.models import Page
 
-from planner import carry_forward, discussion, services
+from planner import services
 from planner.models import Block, Booking, Connection, Contribution, Delegate, PackFile, PackRun, Visibility
 from planner.packs.context import check_in_token
+from planner.queries import carry_forward, discussion
 from planner.services.agenda import set_star
 from planner.services.bookings import book_meetup
 from planner.services.calendar import issue_calendar_token

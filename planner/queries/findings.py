@@ -12,9 +12,9 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from planner import timefmt
-from planner.discussion import ActivityTable, conference_activity, contribution_path, label_authors, shown
 from planner.markup import plain_text
 from planner.models import ConferencePage, Contribution, RegionalEventPage, SessionPage
+from planner.queries.discussion import ActivityTable, conference_activity, contribution_path, label_authors, shown
 
 UNTHEMED = "Other findings"
 

@@ -120,7 +120,7 @@ def conference_timetable(
     """The conference's published programme as a timetable in ``tz``, each session with
     its ``contribution_count``; narrowed to one ``day`` (in ``tz``) and one ``stream`` (a
     slug) when given, which is how a phone shows it a screenful at a time."""
-    from planner.discussion import contribution_counts
+    from planner.queries.discussion import contribution_counts
 
     streams = list(conference.streams.all())
     shown_streams = [s for s in streams if s.slug == stream] or streams

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from planner.models import Block, Connection, ConnectionStatus, Contribution, Delegate, SessionPage
-from planner.people import HIDDEN_NAME, names_as_seen_by, visible_delegates
+from planner.queries.people import HIDDEN_NAME, names_as_seen_by, visible_delegates
 
 THREADS_PER_PAGE = 20
 REPLIES_SHOWN = 10  # on the session page; the thread's own page shows them all

@@ -13,7 +13,7 @@ from django.db.models import Prefetch
 
 from planner import timefmt
 from planner.models import AgendaItem, ConferencePage, RegionalEventPage, SessionPage, Speaker
-from planner.queries import Timetable, build_timetable
+from planner.queries.programme import Timetable, build_timetable
 
 
 @dataclass

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Coalesce, RowNumber
 
-from planner.discussion import Suggestion, label_authors, shown
 from planner.models import (
     Booking,
     BookingStatus,
@@ -31,7 +30,8 @@ from planner.models import (
     SessionPage,
     SessionStar,
 )
-from planner.people import visible_delegates
+from planner.queries.discussion import Suggestion, label_authors, shown
+from planner.queries.people import visible_delegates
 
 PER_SESSION = 3  # findings, most-replied threads and open questions shown per continued session
 COMING_SHOWN = 120  # names listed on the page; the count covers the rest
