@@ -20,9 +20,9 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from planner import timefmt
-from planner.admin_views import FORMULA_STARTS
 from planner.converters import parse_id
 from planner.models import ConferencePage, SessionFormat, SessionPage, Speaker, Stream
+from planner.programme_files.spreadsheet import unprotect
 from planner.rules.scheduling import session_problems
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -162,11 +162,6 @@ def check_columns(names: list[str]) -> None:
 def quoted(value: str) -> str:
     """A value from the file, shortened for a message."""
     return value if len(value) <= 60 else value[:59] + "…"
-
-
-def unprotect(cell: str) -> str:
-    """A cell as it was before an export guarded it against spreadsheet formulas (‘'=SUM…’)."""
-    return cell[1:] if cell.startswith("'") and cell[1:2] and cell[1] in FORMULA_STARTS else cell
 
 
 def csv_row(number: int, names: list[str], record: list[str], conference: ConferencePage) -> ImportRow:

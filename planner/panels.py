@@ -25,7 +25,7 @@ class AttendancePanel(Panel):
     """Live counts with links to the registrations or bookings list (read-only)."""
 
     class BoundPanel(Panel.BoundPanel):
-        template_name = "planner/admin/attendance_panel.html"
+        template_name = "planner/workspace/attendance_panel.html"
 
         def is_shown(self):
             return bool(self.instance and self.instance.pk)

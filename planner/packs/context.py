@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from planner import timefmt
 from planner.markup import plain_text
+from planner.packs.badges import Badge
 
 CHECK_IN_SALT = "relay.check-in"
 
@@ -202,3 +203,24 @@ def table_people(table, own_name: str) -> str:
     if not names:
         return f"{others} other delegate{'s' if others != 1 else ''}" if others else ""
     return ", ".join(names) + (f" and {others} other{'s' if others != 1 else ''}" if others else "")
+
+
+def confirmed_badges(event, *, base_url: str) -> list[Badge]:
+    """A badge for everyone with a confirmed place at ``event``, by name, each with the QR
+    code that checks its wearer in."""
+    from planner.models import Booking, BookingStatus  # noqa: PLC0415 -- see pack_context
+
+    places = (
+        Booking.objects.filter(event=event, status=BookingStatus.CONFIRMED)
+        .select_related("delegate")
+        .order_by("delegate__name", "pk")
+    )
+    return [
+        Badge(
+            b.delegate.name,
+            b.delegate.organisation,
+            f"{event.title}, {event.start:%d %B %Y}",
+            base_url + reverse("check_in", args=[check_in_token(b.pk)]),
+        )
+        for b in places
+    ]

@@ -11,9 +11,9 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
 from planner import timefmt
-from planner.admin_views import spreadsheet_safe
 from planner.importing import CSV_COLUMNS, EXPORT_ONLY_COLUMNS, session_status
 from planner.models import Booking, BookingStatus, ConferencePage, RegionalEventPage, SessionPage, Stream
+from planner.programme_files.spreadsheet import spreadsheet_safe
 
 CSV_TYPE = "text/csv; charset=utf-8"
 DELEGATE_COLUMNS = ["name", "organisation", "email", "booking status", "booked at", "checked in at"]

@@ -109,9 +109,10 @@ def test_tables_group_people_by_the_threads_they_share_and_say_why():
 def test_tables_follow_bookings_until_the_planner_locks_them(client, world, planner_client, conference):
     meetup = world["meetup"]
     dashboard = f"/admin/meetups/{meetup.pk}/dashboard/"
+    tables = f"/admin/meetups/{meetup.pk}/tables/"
     response = planner_client.get(dashboard, {"size": 2})
     assert re.search(r"Lock these \d+ tables of 2", text(response))
-    planner_client.post(dashboard, {"action": "lock", "size": "2"})
+    planner_client.post(tables + "lock/", {"size": "2"})
     saved = MeetupTables.objects.get(event=meetup)
     assert saved.is_locked and saved.table_size == 2
     seated = sorted(pk for table in saved.plan for pk in table["members"])
@@ -119,11 +120,11 @@ def test_tables_follow_bookings_until_the_planner_locks_them(client, world, plan
     newcomer = person(conference, "Nia Newcomer", Visibility.EVERYONE)
     book_meetup(delegate=newcomer, event=meetup)
     assert "1 booked since the lock, not seated yet: Nia Newcomer" in text(planner_client.get(dashboard))
-    planner_client.post(dashboard, {"action": "move", "delegate": newcomer.pk, "table": 1})
+    planner_client.post(tables + "move/", {"delegate": newcomer.pk, "table": 1})
     assert newcomer.pk in MeetupTables.objects.get(event=meetup).plan[0]["members"]
-    response = planner_client.post(dashboard, {"action": "move", "delegate": newcomer.pk, "table": 99}, follow=True)
+    response = planner_client.post(tables + "move/", {"delegate": newcomer.pk, "table": 99}, follow=True)
     assert "There is no table 99." in text(response)
-    planner_client.post(dashboard, {"action": "unlock", "size": "6"})
+    planner_client.post(tables + "unlock/", {"size": "6"})
     assert not MeetupTables.objects.get(event=meetup).is_locked
 
 

@@ -10,12 +10,12 @@ from defusedxml import ElementTree
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
-from planner.dashboard import SHADES, activity_grid_svg
 from planner.models import Booking, Contribution, PackFile, PackRun, PackStatus
 from planner.queries.discussion import ActivityTable, count_activity
 from planner.services.bookings import book_meetup
 from planner.services.cancellations import cancel_page
 from planner.services.discussion import post_contribution
+from planner.workspace.activity_grid import SHADES, activity_grid_svg
 from tests.factories import UserFactory, VenueFactory, london, make_meetup, make_session
 from tests.factories import registered_person as person
 from tests.querycount import queries_for

@@ -184,7 +184,7 @@ def test_generating_a_meetups_packs_through_the_queue_gives_one_pdf_and_a_zip(
 
     dashboard = f"/admin/meetups/{world['meetup'].pk}/dashboard/"
     with django_capture_on_commit_callbacks(execute=True):
-        planner_client.post(dashboard, {"action": "generate"})
+        planner_client.post(f"/admin/meetups/{world['meetup'].pk}/packs/generate/")
     assert set(PackFile.objects.values_list("status", flat=True)) == {"done"}
     # The run's files record the outcome; the queue keeps no success row per pack (its
     # monitor would re-read every kept result for each of a meetup's 1,200 tasks).
@@ -265,7 +265,7 @@ def test_packs_drawn_before_a_delegate_renames_or_hides_are_withdrawn_not_served
 
     meetup, asha = world["meetup"], world["asha"]
     with django_capture_on_commit_callbacks(execute=True):
-        planner_client.post(f"/admin/meetups/{meetup.pk}/dashboard/", {"action": "generate"})
+        planner_client.post(f"/admin/meetups/{meetup.pk}/packs/generate/")
     run = PackFile.objects.first().run
     assert len(list(pack_dir.rglob("*.pdf"))) == 3
     profile = {
@@ -284,7 +284,7 @@ def test_packs_drawn_before_a_delegate_renames_or_hides_are_withdrawn_not_served
     assert set(PackFile.objects.values_list("status", "error")) == {("failed", WITHDRAWN)}
     assert planner_client.get(f"/admin/meetups/{meetup.pk}/packs/{run.pk}/combined/").status_code == 404
     with django_capture_on_commit_callbacks(execute=True):
-        planner_client.post(f"/admin/meetups/{meetup.pk}/dashboard/", {"action": "generate"})
+        planner_client.post(f"/admin/meetups/{meetup.pk}/packs/generate/")
     fresh = PackFile.objects.filter(status="done").select_related("run").first().run
     combined = planner_client.get(f"/admin/meetups/{meetup.pk}/packs/{fresh.pk}/combined/")
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(combined.content)).pages)

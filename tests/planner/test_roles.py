@@ -63,6 +63,11 @@ def dashboard(meetup) -> str:
     return f"/admin/meetups/{meetup.pk}/dashboard/"
 
 
+def meetup_action(meetup, action: str) -> str:
+    """Where the dashboard posts ``action`` (``tables/lock``, ``facilitators/add``...)."""
+    return f"/admin/meetups/{meetup.pk}/{action}/"
+
+
 def test_a_facilitator_sees_and_acts_on_their_own_meetup_only(two_meetups):
     a, b = two_meetups["a"], two_meetups["b"]
     facilitator = UserFactory(email="door@leeds.gov.uk")
@@ -88,7 +93,7 @@ def test_a_facilitator_sees_and_acts_on_their_own_meetup_only(two_meetups):
     mine.refresh_from_db()
     assert mine.attended_at is not None and mine.checked_in_by == facilitator
 
-    browser.post(dashboard(a), {"action": "lock", "size": "6"})  # read-only for a facilitator
+    browser.post(meetup_action(a, "tables/lock"), {"size": "6"})  # read-only for a facilitator
     assert not MeetupTables.objects.filter(event=a, locked_at__isnull=False).exists()
     turned_away(browser, f"/admin/conferences/{a.get_parent().pk}/programme/", "Regional meetups")
 
@@ -135,7 +140,7 @@ def test_delegates_never_reach_the_admin(two_meetups):
 
 def test_naming_a_facilitator_needs_an_existing_account(planner_client, two_meetups):
     response = planner_client.post(
-        dashboard(two_meetups["a"]), {"action": "add_facilitator", "email": "nobody@nowhere.org"}, follow=True
+        meetup_action(two_meetups["a"], "facilitators/add"), {"email": "nobody@nowhere.org"}, follow=True
     )
     assert "No active account has that email address" in response.content.decode()
     assert not two_meetups["a"].facilitations.exists()

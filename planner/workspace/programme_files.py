@@ -16,10 +16,8 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils.http import content_disposition_header
-from wagtail.admin.menu import MenuItem
-from wagtail.permissions import page_permission_policy
 
+from planner.downloads import file_response
 from planner.importing import (
     CREATE,
     CSV_COLUMNS,
@@ -58,13 +56,6 @@ def can_export(user, conference: ConferencePage) -> bool:
     on its pages (not, say, a facilitator, whose admin is their own meetups)."""
     permissions = conference.permissions_for_user(user)
     return permissions.can_edit() or permissions.can_add_subpage()
-
-
-class ProgrammeFilesMenuItem(MenuItem):
-    """‘Import or export’, for people who work on pages (the exports include drafts)."""
-
-    def is_shown(self, request):
-        return page_permission_policy.user_has_any_permission(request.user, {"add", "change", "publish"})
 
 
 class UploadForm(forms.Form):
@@ -137,14 +128,14 @@ def import_programme(request, conference_id: int):
 def refuse(request, message: str):
     """A 403 that says why (Wagtail would turn PermissionDenied into a redirect to the dashboard)."""
     return TemplateResponse(
-        request, "planner/admin/import_refused.html", {"message": message, "page_title": "Not allowed"}, status=403
+        request, "planner/workspace/import_refused.html", {"message": message, "page_title": "Not allowed"}, status=403
     )
 
 
 def upload_page(request, conference: ConferencePage, form: UploadForm):
     return TemplateResponse(
         request,
-        "planner/admin/import_upload.html",
+        "planner/workspace/import_upload.html",
         {
             "conference": conference,
             "form": form,
@@ -167,7 +158,7 @@ def dry_run(request, plan: ImportPlan, *, name: str, content: bytes, error: str 
     )
     return TemplateResponse(
         request,
-        "planner/admin/import_dry_run.html",
+        "planner/workspace/import_dry_run.html",
         {
             "conference": conference,
             "plan": plan,
@@ -213,7 +204,7 @@ def import_run_page(request, run_id: int):
         return refuse(request, f"Only people who may import sessions into {conference.title} can see its imports.")
     return TemplateResponse(
         request,
-        "planner/admin/import_run.html",
+        "planner/workspace/import_run.html",
         {
             "run": run,
             "conference": conference,
@@ -239,7 +230,7 @@ def programme_files(request):
     conferences = list(ConferencePage.objects.order_by("-start_date", "title"))
     return TemplateResponse(
         request,
-        "planner/admin/import_choose.html",
+        "planner/workspace/import_choose.html",
         {
             "conferences": [
                 (conference, can_import(request.user, conference), can_export(request.user, conference))
@@ -251,10 +242,7 @@ def programme_files(request):
 
 
 def download(export: ExportFile) -> HttpResponse:
-    response = HttpResponse(export.content, content_type=export.content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=export.filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(export.content, export.filename, content_type=export.content_type)
 
 
 def export_programme(request, conference_id: int):

@@ -54,7 +54,7 @@ def programme(request, conference_id: int):
         page.edit_url, page.move_url, page.cancel_url = (pattern.format(page.pk) for pattern in links.values())
     return TemplateResponse(
         request,
-        "planner/admin/programme.html",
+        "planner/workspace/programme.html",
         {
             "page_title": f"Programme: {conference.title}",
             "view": view,
@@ -123,7 +123,7 @@ def move(request, session_id: int):
             return redirect(back)
     return TemplateResponse(
         request,
-        "planner/admin/move_session.html",
+        "planner/workspace/move_session.html",
         {"page_title": f"Move “{session.title}”", "session": session, "form": form, "next": back},
     )
 
@@ -162,7 +162,7 @@ def cancel(request, page_id: int):
         return redirect(back)
     return TemplateResponse(
         request,
-        "planner/admin/cancel_page.html",
+        "planner/workspace/cancel_page.html",
         {
             "page_title": f"Cancel “{page.title}”",
             "page": page,

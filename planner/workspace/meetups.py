@@ -1,0 +1,137 @@
+"""A meetup's dashboard in the admin, and one view per thing a planner does there: lock,
+unlock or adjust the tables, make the packs, name or remove a facilitator.
+
+Planners see and change every meetup; a meetup's facilitators see theirs, read-only; anyone
+else gets a 404, so not even a meetup's existence leaks."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST, require_safe
+
+from planner.converters import parse_id
+from planner.models import RegionalEventPage
+from planner.queries.meetups import DEFAULT_TABLE_SIZE, facilitators, meetup_overview, meetups_for, pack_run_progress
+from planner.rules import roles
+from planner.services.carry_forward import TablesRefused, lock_tables, move_to_table, unlock_tables
+from planner.services.facilitation import name_facilitator, remove_facilitator
+from planner.services.packs import start_pack_run
+
+CHANGE_PERMISSION = "planner.change_booking"
+
+
+def visible_meetup(request, event_id: int) -> RegionalEventPage:
+    """The meetup, if the user may see its people; a 404 otherwise."""
+    event = get_object_or_404(RegionalEventPage.objects.select_related("venue"), pk=event_id)
+    if not roles.can_see_meetup_people(request.user, event):
+        raise Http404("No such meetup among yours.")
+    return event
+
+
+@require_safe
+def meetup_dashboard(request, event_id: int):
+    """One meetup at a glance for its planner (or, read-only, its facilitators): who is booked
+    and waiting, their towns, the threads they were active in, open questions and findings in
+    the sessions it continues, which sessions its people care about most, and the discussion
+    tables."""
+    event = visible_meetup(request, event_id)
+    overview = meetup_overview(event, size=parse_id(request.GET.get("size")))
+    context = {
+        "event": event,
+        "bookings": overview.bookings,
+        "confirmed_count": len(overview.confirmed),
+        "attended_count": overview.attended_count,
+        "waiting_count": overview.waiting_count,
+        "towns": overview.towns,
+        "busiest": overview.busiest,
+        "digests": overview.digests,
+        "suggestions": overview.suggestions,
+        "tables": overview.tables,
+        "saved": overview.saved,
+        "size": overview.size,
+        "unseated": overview.unseated,
+        "can_change": request.user.has_perm(CHANGE_PERMISSION),
+        "is_planner": roles.sees_every_meetup(request.user),
+        "facilitators": facilitators(event),
+        "pack_run": pack_run_progress(event),
+        "page_title": f"Dashboard: {event.title}",
+    }
+    return TemplateResponse(request, "planner/workspace/meetup_dashboard.html", context)
+
+
+def meetup_action(view):
+    """A change to one meetup, posted from its dashboard: only by planners who may change
+    bookings; a refusal is shown as a message; the planner always returns to the dashboard."""
+
+    @require_POST
+    @wraps(view)
+    def wrapper(request, event_id: int):
+        event = visible_meetup(request, event_id)
+        if not request.user.has_perm(CHANGE_PERMISSION):
+            messages.error(request, "Only planners who can change bookings can change the tables.")
+        else:
+            try:
+                messages.success(request, view(request, event))
+            except (TablesRefused, ValidationError) as refusal:
+                messages.error(request, " ".join(getattr(refusal, "messages", [str(refusal)])))
+        return redirect("planner_meetup_dashboard", event_id=event.pk)
+
+    return wrapper
+
+
+def posted_size(request) -> int:
+    return parse_id(request.POST.get("size")) or DEFAULT_TABLE_SIZE
+
+
+@meetup_action
+def lock(request, event: RegionalEventPage) -> str:
+    """Keep the tables as suggested: new bookings no longer reshuffle them."""
+    lock_tables(event=event, size=posted_size(request), by=request.user)
+    return "Tables locked: new bookings no longer reshuffle them."
+
+
+@meetup_action
+def unlock(request, event: RegionalEventPage) -> str:
+    """Let the tables follow the bookings again."""
+    unlock_tables(event=event, size=posted_size(request))
+    return "Tables unlocked: they follow the bookings again."
+
+
+@meetup_action
+def move(request, event: RegionalEventPage) -> str:
+    """Seat one delegate at another locked table."""
+    table = parse_id(request.POST.get("table"))
+    move_to_table(event=event, delegate_id=parse_id(request.POST.get("delegate")) or 0, table_number=table or 0)
+    return f"Moved to table {table}."
+
+
+@meetup_action
+def generate_packs(request, event: RegionalEventPage) -> str:
+    """Make a pack for each confirmed delegate, in the background."""
+    run = start_pack_run(event=event, by=request.user)
+    return f"Making {run.files.count()} packs in the background."
+
+
+@meetup_action
+def add_facilitator(request, event: RegionalEventPage) -> str:
+    """Name an account as the meetup's facilitator, by its email."""
+    facilitation = name_facilitator(event=event, email=request.POST.get("email", ""))
+    return f"{facilitation.user.email} now facilitates this meetup."
+
+
+@meetup_action
+def remove_facilitator_view(request, event: RegionalEventPage) -> str:
+    """Stop an account facilitating the meetup."""
+    remove_facilitator(event=event, user_id=parse_id(request.POST.get("user")) or 0)
+    return "Removed: they no longer see this meetup's people."
+
+
+def my_meetups(request):
+    """A facilitator's meetups, each with its dashboard and badge sheet; planners see all."""
+    meetups = meetups_for(request.user, every=roles.sees_every_meetup(request.user))
+    context = {"page_title": "My meetups", "meetups": meetups}
+    return TemplateResponse(request, "planner/workspace/my_meetups.html", context)
