@@ -172,8 +172,9 @@ def measure_import(sessions: int = 900) -> None:
     from django.db import connection
 
     from planner import services
-    from planner.importing import CSV_COLUMNS, plan_import, read_programme_file
     from planner.models import ImportRun, Speaker
+    from planner.programme_files.plan import plan_import
+    from planner.programme_files.readers import CSV_COLUMNS, read_programme_file
     from planner.services.importing import apply_import_run
 
     run = f"{time.time_ns():x}"

@@ -1,5 +1,7 @@
-"""Printed output. Each module takes a plain dataclass gathered elsewhere and returns PDF
-bytes; nothing here touches the ORM, so drawing can be tested and changed on its own.
+"""Printed output. ``context`` is the one module here that reads the database: it gathers a
+pack's or a badge sheet's content into plain dataclasses. Every other module (``pack``,
+``badges``, ``findings``, ``bundle``) takes those and returns PDF bytes without touching the
+ORM, so drawing can be tested and changed on its own.
 
 Text is set in DejaVu Sans (Debian's fonts-dejavu-core; ``RELAY_PDF_FONT_DIR`` points
 elsewhere) so names in any European script print as written, and embedded, so a print shop's

@@ -11,8 +11,9 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
 from planner import timefmt
-from planner.importing import CSV_COLUMNS, EXPORT_ONLY_COLUMNS, session_status
 from planner.models import Booking, BookingStatus, ConferencePage, RegionalEventPage, SessionPage, Stream
+from planner.programme_files.plan import session_status
+from planner.programme_files.readers import CSV_COLUMNS, EXPORT_ONLY_COLUMNS
 from planner.programme_files.spreadsheet import spreadsheet_safe
 
 CSV_TYPE = "text/csv; charset=utf-8"

@@ -7,19 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from planner.importing import (
-    CREATE,
-    UNCHANGED,
-    UPDATE,
-    FileRefused,
-    ImportPlan,
-    ProgrammeFile,
-    SpeakerInFile,
-    person_key,
-    plan_import,
-    read_programme_file,
-)
 from planner.models import ConferencePage, ImportRun, ImportStatus, SessionFormat, SessionPage, Speaker
+from planner.programme_files.plan import CREATE, UNCHANGED, UPDATE, ImportPlan, plan_import
+from planner.programme_files.readers import FileRefused, ProgrammeFile, SpeakerInFile, person_key, read_programme_file
 from planner.rules.scheduling import session_problems
 from planner.services.queue import enqueue_after_commit
 

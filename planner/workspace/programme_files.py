@@ -18,23 +18,18 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 
 from planner.downloads import file_response
-from planner.importing import (
-    CREATE,
+from planner.models import ConferencePage, ImportRun, ImportStatus, RegionalEventPage, SessionFormat
+from planner.programme_files.export import ExportFile, delegate_list_csv, programme_csv, template_csv
+from planner.programme_files.plan import CREATE, REJECTED, UNCHANGED, UPDATE, ImportPlan, plan_import
+from planner.programme_files.readers import (
     CSV_COLUMNS,
     EMPTY,
     MAX_BYTES,
     MAX_ROWS,
-    REJECTED,
     TOO_BIG,
-    UNCHANGED,
-    UPDATE,
     FileRefused,
-    ImportPlan,
-    plan_import,
     read_programme_file,
 )
-from planner.models import ConferencePage, ImportRun, ImportStatus, RegionalEventPage, SessionFormat
-from planner.programme_files.export import ExportFile, delegate_list_csv, programme_csv, template_csv
 from planner.rules.roles import can_see_meetup_people
 from planner.services.importing import request_import_run
 

@@ -16,8 +16,9 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Revision
 
-from planner.importing import CSV_COLUMNS, plan_import, read_programme_file
 from planner.models import Cancellation, Facilitation, ImportRun, ImportStatus, SessionPage, Speaker
+from planner.programme_files.plan import plan_import
+from planner.programme_files.readers import CSV_COLUMNS, read_programme_file
 from planner.services.bookings import book_meetup
 from planner.services.importing import CRASHED, ImportRefused, apply_import, apply_import_run, request_import_run
 from tests.factories import DelegateFactory, SpeakerFactory, UserFactory, london, make_meetup, make_session
