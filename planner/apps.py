@@ -6,10 +6,24 @@ class PlannerConfig(AppConfig):
     verbose_name = "Programme"
 
     def ready(self):
-        from django.urls import register_converter
+        """Wire what lives above the models to them, once every app is loaded: the signal
+        handlers, the ``<id:...>`` URL converter, the deployment check for mail, and the admin
+        forms of the page types (which apply ``rules``, a layer the models never import)."""
+        # Imported here, not at the top: Django loads apps before their models exist.
+        from django.urls import register_converter  # noqa: PLC0415 -- app loading
 
-        from planner import signals  # noqa: F401 - mail_health registers its deployment check
-        from planner.converters import IdConverter
+        from planner import signals  # noqa: PLC0415 -- app loading
+        from planner.converters import IdConverter  # noqa: PLC0415 -- app loading
+        from planner.forms.programme import (  # noqa: PLC0415 -- app loading
+            ConferencePageForm,
+            RegionalEventPageForm,
+            SessionPageForm,
+        )
+        from planner.models import ConferencePage, RegionalEventPage, SessionPage  # noqa: PLC0415 -- app loading
+        from planner.ops import mail_health  # noqa: F401, PLC0415 -- registers its deployment check
 
         register_converter(IdConverter, "id")
         signals.connect()
+        ConferencePage.base_form_class = ConferencePageForm
+        SessionPage.base_form_class = SessionPageForm
+        RegionalEventPage.base_form_class = RegionalEventPageForm

@@ -800,7 +800,7 @@ def many_meetups(venues: int = 10_000, events: int = 500) -> int:
 def measure_suggestion() -> None:
     """Time the k-medoids suggestion (k=5) over delegates' towns."""
     from planner.models import Delegate
-    from planner.queries.programme import delegate_towns
+    from planner.queries.geography import delegate_towns
     from venues.geography import suggest_sites
 
     started = time.perf_counter()

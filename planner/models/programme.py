@@ -2,6 +2,8 @@
 regional meetups that carry its sessions forward. Events are Wagtail pages; streams and
 speakers are snippets."""
 
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
@@ -19,7 +21,6 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from planner import serializers, timefmt
-from planner.forms.programme import ConferencePageForm, RegionalEventPageForm, SessionPageForm
 from planner.panels import AttendancePanel
 from venues.models import Venue
 from venues.timezones import validate_time_zone
@@ -68,7 +69,7 @@ class ConferencePage(RoutablePageMixin, Page):
     ]
     api_prefetch_related = ["streams"]
 
-    base_form_class = ConferencePageForm
+    # base_form_class: forms.programme.ConferencePageForm, set by PlannerConfig.ready (forms sit above models)
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["planner.SessionPage", "planner.RegionalEventPage"]
 
@@ -89,8 +90,6 @@ class ConferencePage(RoutablePageMixin, Page):
     @property
     def days(self) -> list:
         """Each date of the conference, first to last."""
-        from datetime import timedelta
-
         return [self.start_date + timedelta(days=n) for n in range((self.end_date - self.start_date).days + 1)]
 
     @property
@@ -99,72 +98,30 @@ class ConferencePage(RoutablePageMixin, Page):
         return self.registrations.count() if self.pk else 0
 
     def get_context(self, request, *args, **kwargs):
-        from planner.queries import people
-        from planner.queries import programme as queries
+        from planner.pages.conference import conference_context  # noqa: PLC0415 -- thin method
 
-        context = super().get_context(request, *args, **kwargs)
-        viewer_zone = queries.viewer_zone(request, default=self.time_zone)
-        viewer = people.viewer_delegate(request.user)
-        regional_events = list(queries.regional_events(self)) if self.pk else []
-        day, stream = queries.chosen_day(request, self), request.GET.get("stream", "")[:100]
-        context.update(
-            viewer=viewer,
-            registered=people.is_registered(self, viewer),
-            viewer_zone=viewer_zone,
-            zone_choices=queries.common_zones(viewer_zone.key),
-            # An unsaved page (the preview while creating it) has no sessions or meetups yet.
-            timetable=queries.conference_timetable(self, tz=viewer_zone, day=day, stream=stream) if self.pk else None,
-            filters=queries.timetable_filters(self, tz_key=viewer_zone.key, day=day, stream=stream)
-            if self.pk
-            else None,
-            all_streams=list(self.streams.all()) if self.pk else [],
-            regional_events=regional_events,
-            meetup_map=queries.meetup_map(regional_events) if regional_events else "",
-        )
-        return context
+        return conference_context(self, request, super().get_context(request, *args, **kwargs))
 
     @path("speakers/", name="speakers")
     def speakers(self, request):
         """Everyone speaking at this conference, with the sessions they speak in."""
-        from planner.queries import programme as queries
+        from planner.pages import conference  # noqa: PLC0415 -- thin method
 
-        viewer_zone = queries.viewer_zone(request, default=self.time_zone)
-        return self.render_route(
-            request,
-            "planner/conference_speakers.html",
-            speakers=queries.conference_speakers(self),
-            viewer_zone=viewer_zone,
-        )
-
-    def render_route(self, request, template: str, **context):
-        """A sub-page of the conference with only the context it needs: ``get_context``
-        builds the whole timetable, which these pages do not show."""
-        from django.template.response import TemplateResponse
-
-        return TemplateResponse(request, template, {"page": self, "self": self, "request": request, **context})
+        return conference.speakers(self, request)
 
     @path("findings/", name="findings")
     def findings(self, request):
         """The findings pulled together by stream and theme, with the numbers behind them."""
-        from planner.queries.findings import findings_report
+        from planner.pages import conference  # noqa: PLC0415 -- thin method
 
-        return self.render_route(
-            request, "planner/findings.html", report=findings_report(self, base_url=request.build_absolute_uri())
-        )
+        return conference.findings(self, request)
 
     @path("findings/pdf/", name="findings_pdf")
     def findings_pdf(self, request):
         """The findings report as an A4 PDF to share or print."""
-        from django.http import HttpResponse
+        from planner.pages import conference  # noqa: PLC0415 -- thin method
 
-        from planner.packs.findings import render_findings
-        from planner.queries.findings import findings_report
-
-        page_url = request.build_absolute_uri(self.url + self.reverse_subpage("findings"))
-        pdf = render_findings(findings_report(self, base_url=page_url))
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="findings-{self.slug}.pdf"'
-        return response
+        return conference.findings_pdf(self, request)
 
 
 class Stream(models.Model):
@@ -286,7 +243,7 @@ class SessionPage(CancellableMixin, Page):
     api_select_related = ["stream", "cancellation"]
     api_prefetch_related = ["speakers"]
 
-    base_form_class = SessionPageForm
+    # base_form_class: forms.programme.SessionPageForm, set by PlannerConfig.ready (forms sit above models)
     parent_page_types = ["planner.ConferencePage"]
     subpage_types = []
 
@@ -301,38 +258,9 @@ class SessionPage(CancellableMixin, Page):
         ]
 
     def get_context(self, request, *args, **kwargs):
-        from planner.queries import people
-        from planner.queries import programme as queries
+        from planner.pages.session import session_context  # noqa: PLC0415 -- thin method
 
-        context = super().get_context(request, *args, **kwargs)
-        conference = self.get_parent().specific
-        viewer_zone = queries.viewer_zone(request, default=conference.time_zone)
-        viewer = people.viewer_delegate(request.user)
-        context.update(
-            viewer=viewer,
-            starred=people.has_starred(self, viewer) if self.pk else False,
-            conference=conference,
-            viewer_zone=viewer_zone,
-            zone_choices=queries.common_zones(viewer_zone.key),
-            speakers=self.speakers.all(),
-            continued_at=queries.meetups_continuing(self) if self.pk else [],
-        )
-        if self.pk:
-            context.update(self.discussion_context(request, viewer))
-        return context
-
-    def discussion_context(self, request, viewer) -> dict:
-        """The discussion on this session's page: a page of threads and what the viewer may do."""
-        from planner.forms.discussion import discussion_forms
-        from planner.queries import discussion
-
-        found = discussion.session_discussion(self, viewer=viewer, page_number=request.GET.get("discussion_page"))
-        on_page = [c for thread in found.threads for c in (thread, *thread.latest_replies)]
-        return {
-            "discussion": found,
-            **discussion_forms(),
-            **discussion.page_permissions(request.user, viewer, self, on_page),
-        }
+        return session_context(self, request, super().get_context(request, *args, **kwargs))
 
 
 class RegionalEventPage(CancellableMixin, Page):
@@ -374,7 +302,7 @@ class RegionalEventPage(CancellableMixin, Page):
     api_select_related = ["venue", "seats", "cancellation"]
     api_prefetch_related = ["agenda_items__continues"]
 
-    base_form_class = RegionalEventPageForm
+    # base_form_class: forms.programme.RegionalEventPageForm, set by PlannerConfig.ready (forms sit above models)
     parent_page_types = ["planner.ConferencePage"]
     subpage_types = []
 
@@ -413,44 +341,9 @@ class RegionalEventPage(CancellableMixin, Page):
         return self.seat_counts()[1]
 
     def get_context(self, request, *args, **kwargs):
-        from planner.queries import people
-        from planner.queries import programme as queries
+        from planner.pages.meetup import meetup_context  # noqa: PLC0415 -- thin method
 
-        context = super().get_context(request, *args, **kwargs)
-        viewer = people.viewer_delegate(request.user)
-        context.update(
-            viewer=viewer,
-            availability=people.meetup_availability(self, viewer if self.pk else None),
-            conference=self.get_parent().specific,
-            venue_zone=self.zone,
-            agenda=queries.meetup_agenda(self),
-        )
-        if self.pk:
-            context.update(self.carry_forward_context(request, viewer))
-        return context
-
-    def carry_forward_context(self, request, viewer) -> dict:
-        """What the meetup carries from the online conference, for this viewer."""
-        from planner.queries import carry_forward
-        from planner.rules import roles
-
-        sessions = carry_forward.continued_sessions(self)
-        booked = carry_forward.attendee_ids(self)
-        tables, saved = carry_forward.cached_tables(self, booked=booked)
-        coming = carry_forward.whos_coming(self, viewer=viewer, booked=booked)
-        shown_ids = {attendee.delegate.pk for attendee in coming.shown}
-        names = {attendee.delegate.pk: attendee.delegate.name for attendee in coming.shown}
-        return {
-            "left_off": carry_forward.left_off(self, viewer=viewer, sessions=sessions),
-            "coming": coming,
-            "coming_shown": coming.shown[: carry_forward.COMING_SHOWN],
-            "coming_more": max(len(coming.shown) - carry_forward.COMING_SHOWN, 0),
-            "people_to_meet": carry_forward.people_to_meet(self, viewer=viewer, booked=booked) if viewer else [],
-            "tables": carry_forward.tables_for_viewer(tables, names=names, shown_ids=shown_ids, viewer=viewer),
-            "tables_locked": bool(saved and saved.is_locked),
-            "can_post_outcome": bool(sessions) and roles.can_post_outcome(request.user, self),
-            "continued": sessions,
-        }
+        return meetup_context(self, request, super().get_context(request, *args, **kwargs))
 
 
 class Cancellation(models.Model):

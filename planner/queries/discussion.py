@@ -9,37 +9,20 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
-from django.utils import timezone
 
 from planner.models import Block, Connection, ConnectionStatus, Contribution, Delegate, SessionPage
 from planner.queries.people import HIDDEN_NAME, names_as_seen_by, visible_delegates
+from planner.rules.discussion import MODERATE_PERMISSION, can_edit
 
 THREADS_PER_PAGE = 20
 REPLIES_SHOWN = 10  # on the session page; the thread's own page shows them all
 REPLIES_PER_PAGE = 50
-MODERATE_PERMISSION = "planner.moderate_contribution"
 ERASED_NAME = "a former delegate"
-
-
-def edit_window() -> timedelta:
-    """How long an author may edit a contribution after posting it."""
-    return timedelta(minutes=settings.RELAY_EDIT_WINDOW_MINUTES)
-
-
-def can_edit(contribution: Contribution, delegate: Delegate | None) -> bool:
-    """Whether ``delegate`` may still edit ``contribution``: their own, not removed, in the window."""
-    return (
-        delegate is not None
-        and contribution.author_id == delegate.pk
-        and not contribution.is_removed
-        and timezone.now() - contribution.created_at <= edit_window()
-    )
 
 
 def contribution_path(contribution: Contribution) -> str:

@@ -4,17 +4,14 @@ page's query count does not grow with the number of sessions, speakers or meetup
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Prefetch, QuerySet
 
 from planner import timefmt
 from planner.models import (
     AgendaItem,
-    CalendarEntry,
     ConferencePage,
-    Delegate,
     RegionalEventPage,
     SessionPage,
     Speaker,
@@ -220,144 +217,3 @@ def conferences_with_meetups() -> list[ConferencePage]:
     for conference in conferences:
         conference.meetups = meetups_by_parent.get(conference.path, [])
     return conferences
-
-
-CANCELLED_KEPT_FOR = timedelta(days=30)
-
-
-def feed_entries(**filters) -> QuerySet[CalendarEntry]:
-    """Calendar entries matching ``filters``: live ones, and cancelled ones for 30 days so
-    subscribers' calendars see the cancellation before the event disappears."""
-    cutoff = timezone.now() - CANCELLED_KEPT_FOR
-    return (
-        CalendarEntry.objects.filter(**filters)
-        .filter(Q(cancelled_at__isnull=True) | Q(cancelled_at__gte=cutoff))
-        .exclude(page_id__in=restricted_page_ids())
-        .order_by("start", "page_id")
-    )
-
-
-def restricted_page_ids():
-    """Ids of pages behind a view restriction (password, login, groups), or under one: they
-    never appear in a feed, not even as cancelled."""
-    from wagtail.models import Page, PageViewRestriction
-
-    paths = list(PageViewRestriction.objects.values_list("page__path", flat=True))
-    if not paths:
-        return Page.objects.none().values("pk")
-    under = Q()
-    for path in paths:
-        under |= Q(path__startswith=path)
-    return Page.objects.filter(under).values("pk")
-
-
-def personal_feed_entries(delegate) -> QuerySet[CalendarEntry]:
-    """The delegate's own events only: starred sessions and meetups they hold a place or
-    queue for. Nobody else's name or booking is in them."""
-    from planner.models import Booking, SessionStar
-    from planner.models.people import ACTIVE_STATUSES
-
-    starred = SessionStar.objects.filter(delegate=delegate).values("session_id")
-    booked = Booking.objects.filter(delegate=delegate, status__in=ACTIVE_STATUSES).values("event_id")
-    return feed_entries().filter(Q(page_id__in=starred) | Q(page_id__in=booked))
-
-
-@dataclass
-class NearbyMeetup:
-    meetup: RegionalEventPage
-    km: float
-
-    @property
-    def miles(self) -> float:
-        from venues.nearby import miles
-
-        return miles(self.km)
-
-
-def nearby_meetups(latitude: float, longitude: float, *, radius_km: float) -> list[NearbyMeetup]:
-    """Upcoming published meetups within ``radius_km``, nearest first. Only meetups: online
-    sessions are never ‘nearby’."""
-    from venues.nearby import bounding_box, box_filter, distance_km
-
-    box = bounding_box(latitude, longitude, radius_km)
-    candidates = (
-        RegionalEventPage.objects.live()
-        .public()
-        .filter(start__gt=timezone.now(), **box_filter(box, prefix="venue__"))
-        .select_related("venue", "seats")
-    )
-    found = []
-    for meetup in candidates:
-        km = distance_km((latitude, longitude), (float(meetup.venue.latitude), float(meetup.venue.longitude)))
-        if km <= radius_km:
-            found.append(NearbyMeetup(meetup=meetup, km=km))
-    return sorted(found, key=lambda item: (item.km, item.meetup.start))
-
-
-def meetup_map(meetups) -> str:
-    """The SVG map of ``meetups`` (venue markers over the gazetteer's towns)."""
-    from venues.maps import MapPoint, render_map_svg
-
-    markers = [
-        MapPoint(float(m.venue.latitude), float(m.venue.longitude), m.venue.town, m.url or "")
-        for m in meetups
-        if m.venue.has_position
-    ]
-    return render_map_svg(
-        markers, town_points(), title="Map of the regional meetups: " + ", ".join(p.label for p in markers)
-    )
-
-
-def town_points() -> list[tuple[float, float]]:
-    """Gazetteer town positions for the map background (cached: they change only on load_places)."""
-    from django.core.cache import cache
-
-    from venues.models import Place
-
-    points = cache.get("relay:map:towns")
-    if points is None:
-        points = [(float(lat), float(lon)) for lat, lon in Place.objects.values_list("latitude", "longitude")]
-        cache.set("relay:map:towns", points, 60 * 60 * 24)
-    return points
-
-
-def delegate_towns():
-    """Delegates counted by matched home town, as geography.Town (at most one row per town)."""
-    from django.db.models import Count
-
-    from venues.geography import Town
-
-    rows = (
-        Delegate.objects.filter(home_place__isnull=False)
-        .values(
-            "home_place_id", "home_place__name", "home_place__region", "home_place__latitude", "home_place__longitude"
-        )
-        .annotate(delegates=Count("id"))
-        .order_by("-delegates", "home_place__name")
-    )
-    return [
-        Town(
-            key=row["home_place_id"],
-            name=row["home_place__name"],
-            region=row["home_place__region"],
-            latitude=float(row["home_place__latitude"]),
-            longitude=float(row["home_place__longitude"]),
-            delegates=row["delegates"],
-        )
-        for row in rows
-    ]
-
-
-def meetup_sites():
-    """Upcoming published meetups with a venue position, as geography.Site."""
-    from venues.geography import Site
-
-    meetups = (
-        RegionalEventPage.objects.live()
-        .filter(start__gt=timezone.now(), venue__latitude__isnull=False)
-        .select_related("venue")
-        .order_by("start")
-    )
-    return [
-        Site(m.pk, f"{m.venue.town} ({m.title})", float(m.venue.latitude), float(m.venue.longitude)) for m in meetups
-    ]

@@ -21,7 +21,7 @@ from planner.models import (
     Theme,
 )
 from planner.models.discussion import BODY_MAX_LENGTH
-from planner.queries.discussion import MODERATE_PERMISSION, can_edit
+from planner.rules.discussion import MODERATE_PERMISSION, can_edit
 
 
 class DiscussionRefused(Exception):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from planner import calendars
 from planner.models import CalendarEntry, CalendarToken, ConferencePage, Stream
+from planner.queries import calendar as calendar_queries
 from planner.queries import programme as queries
 from planner.services.calendar import hash_token
 
@@ -83,7 +84,7 @@ def calendar_response(
 def conference_feed(request, conference_id: int):
     """Every online session of a conference."""
     conference = get_object_or_404(ConferencePage.objects.live(), pk=conference_id)
-    entries = queries.feed_entries(conference_id=conference.pk, kind=CalendarEntry.Kind.SESSION)
+    entries = calendar_queries.feed_entries(conference_id=conference.pk, kind=CalendarEntry.Kind.SESSION)
     return calendar_response(
         request,
         entries,
@@ -100,7 +101,7 @@ def stream_feed(request, conference_id: int, stream_slug: str):
     stream = get_object_or_404(
         Stream.objects.select_related("conference"), conference_id=conference_id, slug=stream_slug
     )
-    entries = queries.feed_entries(stream_id=stream.pk, kind=CalendarEntry.Kind.SESSION)
+    entries = calendar_queries.feed_entries(stream_id=stream.pk, kind=CalendarEntry.Kind.SESSION)
     return calendar_response(
         request,
         entries,
@@ -114,7 +115,7 @@ def stream_feed(request, conference_id: int, stream_slug: str):
 @read_only
 def event_feed(request, event_id: int):
     """One regional meetup (still answered for 30 days after it is cancelled)."""
-    entries = queries.feed_entries(page_id=event_id, kind=CalendarEntry.Kind.MEETUP)
+    entries = calendar_queries.feed_entries(page_id=event_id, kind=CalendarEntry.Kind.MEETUP)
     first = entries.first()
     if first is None:
         return HttpResponseNotFound("No such meetup.", content_type="text/plain; charset=utf-8")
@@ -131,7 +132,7 @@ def event_feed(request, event_id: int):
 @read_only
 def regional_feed(request):
     """Every regional meetup of every conference."""
-    entries = queries.feed_entries(kind=CalendarEntry.Kind.MEETUP)
+    entries = calendar_queries.feed_entries(kind=CalendarEntry.Kind.MEETUP)
     return calendar_response(
         request,
         entries,
@@ -145,7 +146,7 @@ def regional_feed(request):
 @read_only
 def session_feed(request, session_id: int):
     """One session, for ‘add to calendar’."""
-    entries = queries.feed_entries(page_id=session_id, kind=CalendarEntry.Kind.SESSION)
+    entries = calendar_queries.feed_entries(page_id=session_id, kind=CalendarEntry.Kind.SESSION)
     first = entries.first()
     if first is None:
         return HttpResponseNotFound("No such session.", content_type="text/plain; charset=utf-8")
@@ -178,7 +179,7 @@ def personal_feed(request, token: str):
         return unknown_token()
     return calendar_response(
         request,
-        queries.personal_feed_entries(owner.delegate),
+        calendar_queries.personal_feed_entries(owner.delegate),
         name="My Relay programme",
         description="Sessions you starred and meetups you booked.",
         filename="my-programme.ics",

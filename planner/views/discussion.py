@@ -16,8 +16,8 @@ from planner.models import Contribution, SessionPage
 from planner.ops.ratelimit import take
 from planner.queries import discussion as reads
 from planner.queries.people import viewer_delegate
+from planner.rules.discussion import MODERATE_PERMISSION, can_edit
 from planner.services.discussion import (
-    MODERATE_PERMISSION,
     DiscussionRefused,
     accept_answer,
     delete_contribution,
@@ -142,7 +142,7 @@ def edit(request, contribution_id: int):
             return refused(request, refusal, session=contribution.session)
         messages.success(request, "Your changes are saved.")
         return redirect(reads.contribution_path(contribution))
-    if request.method == "GET" and not reads.can_edit(contribution, delegate):
+    if request.method == "GET" and not can_edit(contribution, delegate):
         return refused(
             request,
             DiscussionRefused(

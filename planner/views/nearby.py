@@ -8,8 +8,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from planner import timefmt
+from planner.queries.geography import nearby_meetups
 from planner.queries.people import viewer_delegate
-from planner.queries.programme import nearby_meetups
 from venues.geocoding import Location, look_up_place
 
 DEFAULT_RADIUS_KM = 80
@@ -110,7 +110,7 @@ def near(request):
                 "results": [result_json(item) for item in results],
             }
         )
-    from planner.queries.programme import town_points
+    from planner.queries.geography import town_points
     from venues.maps import MapPoint, render_map_svg
 
     markers = [MapPoint(origin.latitude, origin.longitude, "You", colour="#0b0c0c")] + [

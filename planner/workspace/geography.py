@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.template.response import TemplateResponse
 
 from planner.models import Delegate
-from planner.queries.programme import delegate_towns, meetup_sites
+from planner.queries.geography import delegate_towns, meetup_sites
 from venues import geography as geo
 from venues.models import REGION_NAMES
 

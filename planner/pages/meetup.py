@@ -1,0 +1,43 @@
+"""What a regional meetup's page shows: places and the agenda in the venue's zone, and what it
+carries from the online conference (where the discussion left off, who is coming, people to
+meet, the tables), each following the one visibility rule."""
+
+from planner.queries import carry_forward, people
+from planner.queries import programme as queries
+from planner.rules import roles
+
+
+def meetup_context(page, request, context: dict) -> dict:
+    """``context`` (Wagtail's) with availability, the agenda and, once saved, the carry-forward."""
+    viewer = people.viewer_delegate(request.user)
+    context.update(
+        viewer=viewer,
+        availability=people.meetup_availability(page, viewer if page.pk else None),
+        conference=page.get_parent().specific,
+        venue_zone=page.zone,
+        agenda=queries.meetup_agenda(page),
+    )
+    if page.pk:
+        context.update(carry_forward_context(page, request, viewer))
+    return context
+
+
+def carry_forward_context(page, request, viewer) -> dict:
+    """What the meetup carries from the online conference, for this viewer."""
+    sessions = carry_forward.continued_sessions(page)
+    booked = carry_forward.attendee_ids(page)
+    tables, saved = carry_forward.cached_tables(page, booked=booked)
+    coming = carry_forward.whos_coming(page, viewer=viewer, booked=booked)
+    shown_ids = {attendee.delegate.pk for attendee in coming.shown}
+    names = {attendee.delegate.pk: attendee.delegate.name for attendee in coming.shown}
+    return {
+        "left_off": carry_forward.left_off(page, viewer=viewer, sessions=sessions),
+        "coming": coming,
+        "coming_shown": coming.shown[: carry_forward.COMING_SHOWN],
+        "coming_more": max(len(coming.shown) - carry_forward.COMING_SHOWN, 0),
+        "people_to_meet": carry_forward.people_to_meet(page, viewer=viewer, booked=booked) if viewer else [],
+        "tables": carry_forward.tables_for_viewer(tables, names=names, shown_ids=shown_ids, viewer=viewer),
+        "tables_locked": bool(saved and saved.is_locked),
+        "can_post_outcome": bool(sessions) and roles.can_post_outcome(request.user, page),
+        "continued": sessions,
+    }

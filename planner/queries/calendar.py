@@ -1,0 +1,46 @@
+"""Reads for the calendar feeds: which entries a feed lists, live ones and recently cancelled
+ones, never anything behind a view restriction, and a delegate's own events for their
+private feed."""
+
+from datetime import timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from wagtail.models import Page, PageViewRestriction
+
+from planner.models import Booking, CalendarEntry, SessionStar
+from planner.models.people import ACTIVE_STATUSES
+
+CANCELLED_KEPT_FOR = timedelta(days=30)
+
+
+def feed_entries(**filters) -> QuerySet[CalendarEntry]:
+    """Calendar entries matching ``filters``: live ones, and cancelled ones for 30 days so
+    subscribers' calendars see the cancellation before the event disappears."""
+    cutoff = timezone.now() - CANCELLED_KEPT_FOR
+    return (
+        CalendarEntry.objects.filter(**filters)
+        .filter(Q(cancelled_at__isnull=True) | Q(cancelled_at__gte=cutoff))
+        .exclude(page_id__in=restricted_page_ids())
+        .order_by("start", "page_id")
+    )
+
+
+def restricted_page_ids():
+    """Ids of pages behind a view restriction (password, login, groups), or under one: they
+    never appear in a feed, not even as cancelled."""
+    paths = list(PageViewRestriction.objects.values_list("page__path", flat=True))
+    if not paths:
+        return Page.objects.none().values("pk")
+    under = Q()
+    for path in paths:
+        under |= Q(path__startswith=path)
+    return Page.objects.filter(under).values("pk")
+
+
+def personal_feed_entries(delegate) -> QuerySet[CalendarEntry]:
+    """The delegate's own events only: starred sessions and meetups they hold a place or
+    queue for. Nobody else's name or booking is in them."""
+    starred = SessionStar.objects.filter(delegate=delegate).values("session_id")
+    booked = Booking.objects.filter(delegate=delegate, status__in=ACTIVE_STATUSES).values("event_id")
+    return feed_entries().filter(Q(page_id__in=starred) | Q(page_id__in=booked))
