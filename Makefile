@@ -74,7 +74,7 @@ audit: $(STAMP)
 
 ## Server-side median time and query counts for the public pages, on a throwaway database.
 bench: $(STAMP)
-	$(BIN)/python -m planner.bench $(BENCH_ARGS)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean-db:
 	rm -f var/relay.sqlite3 var/relay.sqlite3-wal var/relay.sqlite3-shm

@@ -1,12 +1,12 @@
 """The crowd for `make bench`'s load test: anonymous visitors, people looking for a meetup
 near them, and calendar clients polling feeds, in the proportions below.
 
-planner.bench.measure_load runs it in a locust subprocess (gevent patches the whole process,
+bench.load.measure_load runs it in a locust subprocess (gevent patches the whole process,
 so it stays out of the bench's own) and hands it real addresses from the bench database in
 RELAY_LOAD_PATHS: JSON mapping each kind below to a list of paths. Run by hand without it,
 it visits only the addresses that need no page ids (WITHOUT_IDS):
 
-    locust -f planner/locustfile.py --host http://127.0.0.1:8000
+    locust -f bench/locustfile.py --host http://127.0.0.1:8000
 
 Each request is named "<group>: <kind>", so the bench can report a group and its pages. With
 RELAY_LOAD_REPORT set, the final stats (with each name's response-time histogram, which the
@@ -75,7 +75,7 @@ class Visitor(FastHttpUser):
 
 @events.quitting.add_listener
 def write_report(environment, **_kwargs):
-    """Save every stats entry and error for planner.bench (locust's own CSV lags by a second)."""
+    """Save every stats entry and error for bench (locust's own CSV lags by a second)."""
     if path := os.environ.get("RELAY_LOAD_REPORT"):
         stats = environment.runner.stats
         errors = [

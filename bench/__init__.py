@@ -1,0 +1,1 @@
+"""`make bench`: server-side figures for Relay's pages, feeds, searches and jobs (``python -m bench``)."""

@@ -1,0 +1,92 @@
+"""The whole bench in order, once Django is set up on the bench database."""
+
+import time
+
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import Client
+
+from bench.jobs import measure_import, measure_pack, measure_pack_queue
+from bench.load import measure_load
+from bench.pages import measure_carry_forward, measure_discussions, measure_suggestion, measure_workspace
+from bench.scenes import big_conference, many_meetups
+from bench.timing import measure, measure_posts
+from planner.demo.programme import load_demo
+from planner.models import ConferencePage, Delegate, RegionalEventPage, SessionPage
+from planner.services.calendar import issue_calendar_token
+
+
+def run(*, url: str, scale: int, repeat: int, packs: int, load_seconds: int) -> int:
+    """Build the demo at ``scale`` and print each figure; 0 when done."""
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    load_demo(seed=1, scale=scale)
+    demo_seconds = time.perf_counter() - started
+
+    conference = ConferencePage.objects.live().first()
+    session = SessionPage.objects.live().child_of(conference).order_by("start").first()
+    meetup = RegionalEventPage.objects.live().child_of(conference).order_by("start").first()
+    pages = [
+        ("home", "/"),
+        ("conference (timetable)", conference.url),
+        ("conference speakers", conference.url + "speakers/"),
+        ("session", session.url),
+        ("regional meetup", meetup.url),
+        ("search ‘social care’", "/search/?q=social+care"),
+        ("API sessions (20)", "/api/v2/pages/?type=planner.SessionPage&fields=start,end,stream,speakers"),
+        ("healthz", "/healthz"),
+        ("feed: conference (90)", f"/calendar/conference/{conference.pk}.ics"),
+        ("feed: all meetups", "/calendar/regional.ics"),
+        ("schedule.xml", f"/calendar/conference/{conference.pk}/schedule.xml"),
+        ("schedule.json", f"/calendar/conference/{conference.pk}/schedule.json"),
+    ]
+    big = big_conference()
+    pages.append((f"feed: conference ({big.sessions})", f"/calendar/conference/{big.conference.pk}.ics"))
+    pages.append((f"schedule.xml ({big.sessions})", f"/calendar/conference/{big.conference.pk}/schedule.xml"))
+    client = Client()
+    print(
+        f"Relay bench · scale {scale} · {SessionPage.objects.count()} sessions · "
+        f"{Delegate.objects.count():,} delegates · {url.split('://')[0]}"
+    )
+    print(f"demo load (or check, if already built): {demo_seconds:.1f} s")
+    print(f"{'page':<28}{'median ms':>10}{'queries':>9}{'status':>8}")
+    for name, path in pages:
+        median, queries, status = measure(client, path, repeat)
+        print(f"{name:<28}{median:>10.1f}{queries:>9}{status:>8}")
+
+    cache.clear()
+    started = time.perf_counter()
+    client.get(f"/calendar/conference/{big.conference.pk}.ics")
+    print(f"{'  same, first build (cold)':<28}{(time.perf_counter() - started) * 1000:>10.1f}")
+
+    many = many_meetups()
+    for name, path in [
+        (f"near ?q=Leeds ({many} venues)", "/near/?q=Leeds"),
+        ("near ?lat&lon, 500 km, json", "/near/?lat=53.8&lon=-1.55&radius_km=500&format=json"),
+        ("conference page with map", conference.url),
+    ]:
+        median, queries, status = measure(client, path, repeat)
+        print(f"{name:<28}{median:>10.1f}{queries:>9}{status:>8}")
+    measure_suggestion()
+
+    delegate = Delegate.objects.filter(bookings__status="confirmed", stars__isnull=False).distinct().first()
+    client.force_login(delegate.user)
+
+    token = issue_calendar_token(delegate=delegate)
+    personal = [("my programme", "/my/programme/"), ("directory page 1 (signed in)", "/delegates/")]
+    personal.append(("feed: personal", f"/calendar/me/{token}.ics"))
+    for name, path in personal:
+        median, queries, status = measure(client, path, repeat)
+        print(f"{name:<28}{median:>10.1f}{queries:>9}{status:>8}")
+    bookers = list(Delegate.objects.exclude(bookings__event=meetup).order_by("-pk")[: repeat + 1])
+    median, queries = measure_posts(bookers, f"/meetups/{meetup.pk}/book/")
+    print(f"{'book a place (POST)':<28}{median:>10.1f}{queries:>9}{302:>8}")
+    measure_discussions(client, conference, big.conference, repeat)
+    measure_carry_forward(conference, repeat)
+    measure_workspace(conference, big.conference, repeat)
+    measure_pack(conference, repeat)
+    measure_pack_queue(conference, url, count=packs)
+    measure_import()
+    measure_load(conference, url, seconds=load_seconds)
+    return 0
