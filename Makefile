@@ -63,9 +63,10 @@ test: $(STAMP) $(NODE_STAMP) system-deps
 test-postgres: $(STAMP) $(NODE_STAMP) system-deps
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest
 
-## ruff, and bandit for security smells (medium and high severity fail).
+## ruff; import-linter for the layers (pyproject.toml); bandit for security smells (medium and high fail).
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	PYTHONPATH=. $(BIN)/lint-imports
 	$(BIN)/bandit --quiet --recursive planner cms venues --severity-level medium
 
 ## Known advisories for the pinned runtime dependencies (asks PyPI).

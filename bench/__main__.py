@@ -12,11 +12,12 @@ import os
 import sys
 from pathlib import Path
 
+import django
+
 
 def configure(database_url: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "planner.settings.test"
     os.environ["DATABASE_URL"] = database_url
-    import django
 
     django.setup()
 

@@ -8,7 +8,8 @@ class PlannerConfig(AppConfig):
     def ready(self):
         """Wire what lives above the models to them, once every app is loaded: the signal
         handlers, the ``<id:...>`` URL converter, the deployment check for mail, and the admin
-        forms of the page types (which apply ``rules``, a layer the models never import)."""
+        forms of the page types (which apply ``rules``) and the ``pages`` modules that build
+        their context and routes: layers above the models, which the models never import."""
         # Imported here, not at the top: Django loads apps before their models exist.
         from django.urls import register_converter  # noqa: PLC0415 -- app loading
 
@@ -21,9 +22,13 @@ class PlannerConfig(AppConfig):
         )
         from planner.models import ConferencePage, RegionalEventPage, SessionPage  # noqa: PLC0415 -- app loading
         from planner.ops import mail_health  # noqa: F401, PLC0415 -- registers its deployment check
+        from planner.pages import conference, meetup, session  # noqa: PLC0415 -- app loading
 
         register_converter(IdConverter, "id")
         signals.connect()
         ConferencePage.base_form_class = ConferencePageForm
         SessionPage.base_form_class = SessionPageForm
         RegionalEventPage.base_form_class = RegionalEventPageForm
+        ConferencePage.page_views = conference
+        SessionPage.page_views = session
+        RegionalEventPage.page_views = meetup

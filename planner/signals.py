@@ -1,13 +1,17 @@
 """Connects Wagtail's publishing to the seat ledger, which the page must not know about."""
 
-from wagtail.signals import page_published
+from django.db.models.signals import post_save, pre_delete
+from wagtail.signals import page_published, page_unpublished
 
-from planner.models import RegionalEventPage
+from planner.models import RegionalEventPage, SessionPage
+from planner.services.bookings import apply_capacity
+from planner.services.calendar import cancel_calendar_entry, sync_calendar_entry
+from planner.services.queue import enqueue_after_commit
+from venues.models import Venue
 
 
 def apply_published_capacity(sender, instance, **kwargs):
     """A published capacity change promotes from the waiting list (never cancels places)."""
-    from planner.services.bookings import apply_capacity
 
     apply_capacity(event=instance)
 
@@ -18,22 +22,16 @@ def connect() -> None:
 
 
 def sync_feed_entry(sender, instance, **kwargs):
-    from planner.services.calendar import sync_calendar_entry
-
     sync_calendar_entry(page=instance)
 
 
 def cancel_feed_entry(sender, instance, **kwargs):
-    from planner.services.calendar import cancel_calendar_entry
-
     cancel_calendar_entry(page_id=instance.pk)
 
 
 def resync_meetups_at_venue(sender, instance, **kwargs):
     """A venue's new address or position reaches the feeds of its live meetups; a venue
     saved without a position is looked up in the background."""
-    from planner.services.calendar import sync_calendar_entry
-    from planner.services.queue import enqueue_after_commit
 
     if not instance.has_position:
         enqueue_after_commit("planner.tasks.geocode_venue", instance.pk)
@@ -43,11 +41,6 @@ def resync_meetups_at_venue(sender, instance, **kwargs):
 
 
 def connect_calendar() -> None:
-    from django.db.models.signals import post_save, pre_delete
-    from wagtail.signals import page_unpublished
-
-    from planner.models import SessionPage
-    from venues.models import Venue
 
     for model in (SessionPage, RegionalEventPage):
         page_published.connect(sync_feed_entry, sender=model, dispatch_uid=f"relay-feed-sync-{model.__name__}")

@@ -1,6 +1,8 @@
-"""django-q2 entry points: ids in, one call, nothing else (see DESIGN.md)."""
+"""django-q2 entry points: ids in, one call, nothing else (see DESIGN.md). Tasks are queued by
+these functions' dotted names (``planner.tasks.generate_pack``), so the names stay put."""
 
-from planner.services import emails
+from planner.services import cancellations, emails, importing, packs
+from venues import geocoding
 
 
 def send_verification_email(user_id: int) -> None:
@@ -20,9 +22,7 @@ def send_promotion_email(booking_id: int) -> None:
 
 
 def geocode_venue(venue_id: int) -> None:
-    from venues.geocoding import geocode_venue as locate
-
-    locate(venue_id=venue_id)
+    geocoding.geocode_venue(venue_id=venue_id)
 
 
 def send_notification_digests() -> None:
@@ -30,24 +30,16 @@ def send_notification_digests() -> None:
 
 
 def queue_pack_files(run_id: int) -> None:
-    from planner.services.packs import queue_pack_files as queue
-
-    queue(run_id=run_id)
+    packs.queue_pack_files(run_id=run_id)
 
 
 def generate_pack(pack_file_id: int) -> None:
-    from planner.services.packs import generate_pack as make
-
-    make(pack_file_id=pack_file_id)
+    packs.generate_pack(pack_file_id=pack_file_id)
 
 
 def send_cancellation_notices(cancellation_id: int) -> None:
-    from planner.services.cancellations import send_cancellation_notices as send
-
-    send(cancellation_id=cancellation_id)
+    cancellations.send_cancellation_notices(cancellation_id=cancellation_id)
 
 
 def apply_import_run(run_id: int) -> None:
-    from planner.services.importing import apply_import_run as apply
-
-    apply(run_id=run_id)
+    importing.apply_import_run(run_id=run_id)

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests.factories import make_conference
 
@@ -20,7 +21,6 @@ def planner_client(client, django_user_model):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Rate-limit counters and cached feeds live in the cache: each test starts with none."""
-    from django.core.cache import cache
 
     cache.clear()
     yield

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from cms.models import StandardPage
 from planner import services
 from planner.models import Speaker
+from planner.services.agenda import register_online
 from venues.models import Venue
 
 LONDON = ZoneInfo("Europe/London")
@@ -125,7 +126,6 @@ class DelegateFactory(factory.django.DjangoModelFactory):
 
 def registered_person(conference, name, visibility="conference", **fields):
     """A delegate registered for ``conference`` online, visible as asked."""
-    from planner.services.agenda import register_online
 
     delegate = DelegateFactory(name=name, visibility=visibility, **fields)
     register_online(delegate=delegate, conference=conference)

@@ -14,6 +14,7 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
 
 from venues.gazetteer import find_places, suggest_places
+from venues.models import Venue
 
 UK_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})?$")
 MAX_QUERY_LENGTH = 100
@@ -124,7 +125,6 @@ def geocode_venue(*, venue_id: int) -> bool:
     """Fill in a venue's missing position: Nominatim from the full address when configured,
     else the gazetteer from its town. Never overwrites coordinates a planner entered.
     Returns whether a position was found. Runs in the task queue, never in a request."""
-    from venues.models import Venue
 
     venue = Venue.objects.filter(pk=venue_id, latitude__isnull=True).first()
     if venue is None:

@@ -17,7 +17,18 @@ from django.db import transaction
 from django.db.models import Count
 
 from planner.markup import render_markdown
-from planner.models import ConferencePage, Connection, ConnectionStatus, Contribution, Registration, SessionPage
+from planner.models import (
+    AgendaItem,
+    Booking,
+    ConferencePage,
+    Connection,
+    ConnectionStatus,
+    Contribution,
+    RegionalEventPage,
+    Registration,
+    SessionPage,
+)
+from planner.queries.carry_forward import continued_sessions
 from planner.services.discussion import add_theme
 from venues.models import Place
 
@@ -180,8 +191,6 @@ def load_demo_discussion(*, conference: ConferencePage, seed: int = 1, scale: in
 def post_demo_outcomes(conference: ConferencePage, lines: list[str], *, rng: random.Random) -> int:
     """The first two meetups have happened in the demo's story: their facilitators posted an
     outcome back into two of the threads each meetup continued."""
-    from planner.models import RegionalEventPage
-    from planner.queries.carry_forward import continued_sessions
 
     rows = []
     for meetup in RegionalEventPage.objects.live().child_of(conference).order_by("start")[:2]:
@@ -204,7 +213,6 @@ def post_demo_outcomes(conference: ConferencePage, lines: list[str], *, rng: ran
 
 def meetup_people_by_session(conference: ConferencePage) -> dict[int, list[int]]:
     """For each session a meetup continues, the delegates booked at those meetups."""
-    from planner.models import AgendaItem, Booking
 
     meetups_of: dict[int, set[int]] = defaultdict(set)
     for session_id, meetup_id in AgendaItem.continues.through.objects.filter(

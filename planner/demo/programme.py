@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from planner import services, timefmt
+from planner.demo.discussion import load_demo_discussion
+from planner.demo.people import book_demo_meetups, load_demo_delegates
 from planner.models import ConferencePage, RegionalEventPage, SessionPage, Speaker
 from venues.models import Venue
 
@@ -34,8 +36,6 @@ def load_demo(*, seed: int = 1, scale: int = 1, corpus: dict | None = None) -> D
     """Build (or complete) the demo: the programme, then 1,200 × ``scale`` delegates with
     registrations, stars and meetup bookings, then their discussions and connections.
     Returns what it made, by kind."""
-    from planner.demo.discussion import load_demo_discussion
-    from planner.demo.people import book_demo_meetups, load_demo_delegates
 
     summary = load_demo_programme(seed=seed, corpus=corpus)
     summary.created["delegate"] = load_demo_delegates(conference=summary.conference, seed=seed, scale=scale)

@@ -6,6 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from planner.converters import parse_id
 from planner.models import Stream, Visibility
+from planner.services.queue import enqueue_after_commit
 from venues.timezones import time_zone_choices
 
 
@@ -45,8 +46,6 @@ class QueuedPasswordResetForm(PasswordResetForm):
     """Password reset that queues the email (built from the user's id in the worker)."""
 
     def save(self, *args, **kwargs):
-        from planner.services.queue import enqueue_after_commit
-
         for user in self.get_users(self.cleaned_data["email"]):
             enqueue_after_commit("planner.tasks.send_password_reset", user.pk)
 

@@ -5,6 +5,9 @@ from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from planner import timefmt
+from planner.models import SessionPage
+from planner.rules.scheduling import agenda_item_problems, conference_problems, meetup_problems, session_problems
+from venues.models import Venue
 
 LOCAL_FIELDS = ("start", "end")
 
@@ -55,8 +58,6 @@ class ProgrammePageForm(WagtailAdminPageForm):
 
 class ConferencePageForm(ProgrammePageForm):
     def clean(self):
-        from planner.rules.scheduling import conference_problems
-
         cleaned_data = super().clean()
         self.add_problems(
             conference_problems(
@@ -84,8 +85,6 @@ class SessionPageForm(ProgrammePageForm):
         return conference.zone if conference is not None else None
 
     def clean(self):
-        from planner.rules.scheduling import session_problems
-
         cleaned_data = super().clean()
         self.read_times_in_event_zone(cleaned_data)
         conference = self.conference()
@@ -113,16 +112,11 @@ class RegionalEventPageForm(ProgrammePageForm):
         self.show_times_in_event_zone()
         conference = self.conference()
         if conference is not None:
-            from planner.models import SessionPage
-
             sessions = SessionPage.objects.child_of(conference).order_by("start")
             for form in self.formsets["agenda_items"].forms:
                 form.fields["continues"].queryset = sessions
 
     def clean(self):
-        from planner.rules.scheduling import agenda_item_problems, meetup_problems
-        from venues.models import Venue
-
         cleaned_data = super().clean()
         self.read_times_in_event_zone(cleaned_data)
         conference = self.conference()

@@ -69,7 +69,9 @@ class ConferencePage(RoutablePageMixin, Page):
     ]
     api_prefetch_related = ["streams"]
 
-    # base_form_class: forms.programme.ConferencePageForm, set by PlannerConfig.ready (forms sit above models)
+    # Set by PlannerConfig.ready, as the layers above the models are never imported here:
+    # base_form_class = forms.programme.ConferencePageForm; page_views = pages.conference (context, routes).
+    page_views = None
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["planner.SessionPage", "planner.RegionalEventPage"]
 
@@ -98,30 +100,22 @@ class ConferencePage(RoutablePageMixin, Page):
         return self.registrations.count() if self.pk else 0
 
     def get_context(self, request, *args, **kwargs):
-        from planner.pages.conference import conference_context  # noqa: PLC0415 -- thin method
-
-        return conference_context(self, request, super().get_context(request, *args, **kwargs))
+        return self.page_views.context(self, request, super().get_context(request, *args, **kwargs))
 
     @path("speakers/", name="speakers")
     def speakers(self, request):
         """Everyone speaking at this conference, with the sessions they speak in."""
-        from planner.pages import conference  # noqa: PLC0415 -- thin method
-
-        return conference.speakers(self, request)
+        return self.page_views.speakers(self, request)
 
     @path("findings/", name="findings")
     def findings(self, request):
         """The findings pulled together by stream and theme, with the numbers behind them."""
-        from planner.pages import conference  # noqa: PLC0415 -- thin method
-
-        return conference.findings(self, request)
+        return self.page_views.findings(self, request)
 
     @path("findings/pdf/", name="findings_pdf")
     def findings_pdf(self, request):
         """The findings report as an A4 PDF to share or print."""
-        from planner.pages import conference  # noqa: PLC0415 -- thin method
-
-        return conference.findings_pdf(self, request)
+        return self.page_views.findings_pdf(self, request)
 
 
 class Stream(models.Model):
@@ -243,7 +237,9 @@ class SessionPage(CancellableMixin, Page):
     api_select_related = ["stream", "cancellation"]
     api_prefetch_related = ["speakers"]
 
-    # base_form_class: forms.programme.SessionPageForm, set by PlannerConfig.ready (forms sit above models)
+    # Set by PlannerConfig.ready, as the layers above the models are never imported here:
+    # base_form_class = forms.programme.SessionPageForm; page_views = pages.session (context, routes).
+    page_views = None
     parent_page_types = ["planner.ConferencePage"]
     subpage_types = []
 
@@ -258,9 +254,7 @@ class SessionPage(CancellableMixin, Page):
         ]
 
     def get_context(self, request, *args, **kwargs):
-        from planner.pages.session import session_context  # noqa: PLC0415 -- thin method
-
-        return session_context(self, request, super().get_context(request, *args, **kwargs))
+        return self.page_views.context(self, request, super().get_context(request, *args, **kwargs))
 
 
 class RegionalEventPage(CancellableMixin, Page):
@@ -302,7 +296,9 @@ class RegionalEventPage(CancellableMixin, Page):
     api_select_related = ["venue", "seats", "cancellation"]
     api_prefetch_related = ["agenda_items__continues"]
 
-    # base_form_class: forms.programme.RegionalEventPageForm, set by PlannerConfig.ready (forms sit above models)
+    # Set by PlannerConfig.ready, as the layers above the models are never imported here:
+    # base_form_class = forms.programme.RegionalEventPageForm; page_views = pages.meetup (context, routes).
+    page_views = None
     parent_page_types = ["planner.ConferencePage"]
     subpage_types = []
 
@@ -341,9 +337,7 @@ class RegionalEventPage(CancellableMixin, Page):
         return self.seat_counts()[1]
 
     def get_context(self, request, *args, **kwargs):
-        from planner.pages.meetup import meetup_context  # noqa: PLC0415 -- thin method
-
-        return meetup_context(self, request, super().get_context(request, *args, **kwargs))
+        return self.page_views.context(self, request, super().get_context(request, *args, **kwargs))
 
 
 class Cancellation(models.Model):

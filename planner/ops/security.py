@@ -78,8 +78,10 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or holds_nul(request.GET) or (
-            request.content_type == "application/x-www-form-urlencoded" and holds_nul(request.POST)
+        if (
+            "\x00" in request.path
+            or holds_nul(request.GET)
+            or (request.content_type == "application/x-www-form-urlencoded" and holds_nul(request.POST))
         ):
             return bad_request(request, NUL_MESSAGE)
         return self.get_response(request)

@@ -9,15 +9,20 @@ preflight accepts the file. Every canvas starts in DejaVu too: reportlab's defau
 font is an unembedded Helvetica. Without the fonts, PDFs fall back to Helvetica, which covers
 Latin-1 only and is not embedded; a warning says so."""
 
+import itertools
 import logging
 from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import SimpleDocTemplate
 
 INK = colors.HexColor("#0b0c0c")
 MUTED = colors.HexColor("#505a5f")
@@ -63,9 +68,6 @@ def styles() -> dict[str, ParagraphStyle]:
 def draw_qr(canvas, value: str, x: float, y: float, size: float, border: int = 2) -> None:
     """A QR code of ``value`` with its lower-left corner at (x, y), ``size`` square: one
     filled path of the dark runs, which is many times faster to draw than a shape per module."""
-    import itertools
-
-    from reportlab.graphics.barcode import qrencoder
 
     code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     code.addData(value)
@@ -89,9 +91,6 @@ def draw_qr(canvas, value: str, x: float, y: float, size: float, border: int = 2
 def a4_document(buffer, *, title: str, subject: str, template=None, **extra):
     """An A4 document with Relay's print margins and metadata (author, title, subject), whose
     pages start in Relay's embedded font rather than reportlab's unembedded Helvetica."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate
 
     return (template or SimpleDocTemplate)(
         buffer,

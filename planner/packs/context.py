@@ -9,10 +9,17 @@ from datetime import datetime
 
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
 from planner import timefmt
 from planner.markup import plain_text
+from planner.models import Booking, SessionPage
+from planner.models.people import ACTIVE_STATUSES
 from planner.packs.badges import Badge
+from planner.queries import carry_forward as cf
+from planner.queries.people import visible_delegates
+from planner.queries.programme import meetup_agenda
+from venues.geography import haversine_km
 
 CHECK_IN_SALT = "relay.check-in"
 
@@ -91,14 +98,6 @@ def booking_from_token(token: str) -> int | None:
 def pack_context(*, delegate, event=None, conference=None, base_url: str = "") -> PackContext:
     """The pack of ``delegate`` for the meetup ``event`` (their booking there), or, with
     ``conference`` instead, the online-only pack: their starred sessions and programme."""
-    from django.utils import timezone
-
-    from planner.models import Booking, SessionPage
-    from planner.models.people import ACTIVE_STATUSES
-    from planner.queries import carry_forward as cf
-    from planner.queries.people import visible_delegates
-    from planner.queries.programme import meetup_agenda
-    from venues.geography import haversine_km
 
     viewer_zone = timefmt.zone(delegate.time_zone)
     conference = conference or event.get_parent().specific

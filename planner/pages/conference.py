@@ -12,7 +12,7 @@ from planner.queries.geography import town_points
 from venues.maps import MapPoint, render_map_svg
 
 
-def conference_context(page, request, context: dict) -> dict:
+def context(page, request, context: dict) -> dict:
     """``context`` (Wagtail's) with the timetable, filters, zones and meetups added. An
     unsaved page (the preview while creating it) has no sessions or meetups yet."""
     viewer_zone = queries.viewer_zone(request, default=page.time_zone)

@@ -7,7 +7,7 @@ from planner.queries import programme as queries
 from planner.rules import roles
 
 
-def meetup_context(page, request, context: dict) -> dict:
+def context(page, request, context: dict) -> dict:
     """``context`` (Wagtail's) with availability, the agenda and, once saved, the carry-forward."""
     viewer = people.viewer_delegate(request.user)
     context.update(

@@ -6,7 +6,7 @@ from planner.queries import discussion, people
 from planner.queries import programme as queries
 
 
-def session_context(page, request, context: dict) -> dict:
+def context(page, request, context: dict) -> dict:
     """``context`` (Wagtail's) with the session's details and, once saved, its discussion."""
     conference = page.get_parent().specific
     viewer_zone = queries.viewer_zone(request, default=conference.time_zone)

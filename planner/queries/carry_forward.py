@@ -15,6 +15,7 @@ Every function costs a fixed number of queries, whatever the bookings or contrib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Coalesce, RowNumber
 
@@ -29,6 +30,7 @@ from planner.models import (
     RegionalEventPage,
     SessionPage,
     SessionStar,
+    Stream,
 )
 from planner.queries.discussion import Suggestion, label_authors, shown
 from planner.queries.people import visible_delegates
@@ -84,7 +86,6 @@ def left_off(event: RegionalEventPage, *, viewer: Delegate | None, sessions=None
     """Where the online conference left off: one digest per continued session, each author
     named as ``viewer`` may see them. The digests are kept two minutes in the cache (ranking
     thousands of threads on every page view would not scale); names are never cached."""
-    from django.core.cache import cache
 
     sessions = continued_sessions(event) if sessions is None else sessions
     if not sessions:
@@ -370,7 +371,6 @@ def meetup_tables(
         "delegate_id", "stream_id"
     ):
         interests[delegate_id].add(stream_id)
-    from planner.models import Stream
 
     stream_names = dict(Stream.objects.filter(conference_id=event.get_parent().pk).values_list("pk", "name"))
     tables = suggest_tables(
@@ -444,7 +444,6 @@ def session_suggestions(
 
 def cached_tables(event: RegionalEventPage, *, booked: list[int]) -> tuple[list[Table], MeetupTables | None]:
     """``meetup_tables``, remembered until the bookings change (or ten minutes pass)."""
-    from django.core.cache import cache
 
     saved = MeetupTables.objects.filter(event=event).first()
     if saved is not None and saved.is_locked:

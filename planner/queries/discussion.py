@@ -15,7 +15,7 @@ from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 
-from planner.models import Block, Connection, ConnectionStatus, Contribution, Delegate, SessionPage
+from planner.models import Block, Connection, ConnectionStatus, Contribution, Delegate, Registration, SessionPage, Theme
 from planner.queries.people import HIDDEN_NAME, names_as_seen_by, visible_delegates
 from planner.rules.discussion import MODERATE_PERMISSION, can_edit
 
@@ -123,7 +123,6 @@ def thread_replies(thread: Contribution, *, viewer: Delegate | None, page_number
 def page_permissions(user, viewer: Delegate | None, session: SessionPage, contributions) -> dict:
     """What the viewer may do on a page of contributions: sets ``editable`` and
     ``connection`` on each, and returns the page-wide flags (a fixed number of queries)."""
-    from planner.models import Registration, Theme
 
     can_moderate = user.has_perm(MODERATE_PERMISSION)
     author_ids = {c.author_id for c in contributions if c.author_id and getattr(c, "author_shown", False)}

@@ -9,6 +9,7 @@ are named."""
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from planner import timefmt
@@ -132,7 +133,6 @@ def findings_report(conference: ConferencePage, *, base_url: str = "") -> Findin
                 themes=[],
             )
         )
-    from django.db.models import Count, Q
 
     attendance = [
         (m.title, m.venue.town, m.came, m.booked)

@@ -15,6 +15,7 @@ from planner.models import (
     Delegate,
     Registration,
     SessionPage,
+    SessionStar,
     Visibility,
 )
 from planner.models.people import ACTIVE_STATUSES
@@ -184,6 +185,5 @@ def is_registered(conference, viewer: Delegate | None) -> bool:
 
 
 def has_starred(session, viewer: Delegate | None) -> bool:
-    from planner.models import SessionStar
 
     return viewer is not None and SessionStar.objects.filter(delegate=viewer, session=session).exists()

@@ -5,6 +5,7 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from urllib.parse import urlencode
 
 from django.db.models import Prefetch, QuerySet
 
@@ -17,6 +18,7 @@ from planner.models import (
     Speaker,
     Stream,
 )
+from planner.queries.discussion import contribution_counts
 from venues.timezones import known_time_zones
 
 COMMON_ZONES = [
@@ -117,7 +119,6 @@ def conference_timetable(
     """The conference's published programme as a timetable in ``tz``, each session with
     its ``contribution_count``; narrowed to one ``day`` (in ``tz``) and one ``stream`` (a
     slug) when given, which is how a phone shows it a screenful at a time."""
-    from planner.queries.discussion import contribution_counts
 
     streams = list(conference.streams.all())
     shown_streams = [s for s in streams if s.slug == stream] or streams
@@ -152,7 +153,6 @@ class FilterLink:
 def timetable_filters(conference: ConferencePage, *, tz_key: str, day: date | None, stream: str) -> dict:
     """Links to show one day or one stream at a time (or all), keeping the other choice and
     the viewer's zone. Pure: the streams come from ``conference.streams`` already loaded."""
-    from urllib.parse import urlencode
 
     def query(**choice) -> str:
         params = {"tz": tz_key, "day": day.isoformat() if day else "", "stream": stream, **choice}

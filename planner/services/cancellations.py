@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from planner.models import Booking, Cancellation, CancellationNotice, RegionalEventPage, SessionPage, SessionStar
 from planner.models.people import ACTIVE_STATUSES
 from planner.services.calendar import sync_calendar_entry
+from planner.services.emails import cancellation_email
 from planner.services.queue import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
@@ -82,7 +83,6 @@ def send_cancellation_notices(*, cancellation_id: int) -> int:
 def send_cancellation_notice(*, cancellation_id: int, delegate_id: int) -> None:
     """Email one delegate about one cancellation, at most once: the notice row and the email
     succeed together, so a retried task neither skips nor repeats it."""
-    from planner.services.emails import cancellation_email
 
     try:
         with transaction.atomic():

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from planner.models import MeetupTables, RegionalEventPage
+from planner.queries.carry_forward import attendee_ids, meetup_tables
 
 
 class TablesRefused(Exception):
@@ -14,7 +15,6 @@ class TablesRefused(Exception):
 @transaction.atomic
 def lock_tables(*, event: RegionalEventPage, size: int, by) -> MeetupTables:
     """Fix the tables suggested now (at ``size`` a table) so bookings no longer reshuffle them."""
-    from planner.queries.carry_forward import meetup_tables
 
     if not 2 <= size <= 20:
         raise TablesRefused("Tables need between 2 and 20 people.")
@@ -43,7 +43,6 @@ def unlock_tables(*, event: RegionalEventPage, size: int | None = None) -> None:
 @transaction.atomic
 def move_to_table(*, event: RegionalEventPage, delegate_id: int, table_number: int) -> None:
     """Seat a booked delegate at another table of a locked plan (or seat a newcomer)."""
-    from planner.queries.carry_forward import attendee_ids
 
     saved = MeetupTables.objects.select_for_update().filter(event=event).first()
     if saved is None or not saved.is_locked:

@@ -21,7 +21,9 @@ from planner.models import (
     Theme,
 )
 from planner.models.discussion import BODY_MAX_LENGTH
+from planner.queries.carry_forward import continued_sessions
 from planner.rules.discussion import MODERATE_PERMISSION, can_edit
+from planner.rules.roles import can_post_outcome
 
 
 class DiscussionRefused(Exception):
@@ -230,14 +232,10 @@ def add_theme(*, conference, name: str, description: str = "") -> Theme:
     return theme
 
 
-
-
 @transaction.atomic
 def post_meetup_outcome(*, event, session: SessionPage, body: str, by) -> Contribution:
     """A facilitator brings a table's conclusion back into the online thread it continued:
     a new thread on ``session``, shown as "From the <town> meetup"."""
-    from planner.queries.carry_forward import continued_sessions
-    from planner.rules.roles import can_post_outcome
 
     if not can_post_outcome(by, event):
         raise DiscussionRefused("Only this meetup's facilitators can post its outcomes.")

@@ -12,7 +12,11 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from planner.models import Booking, BookingStatus
+from planner import timefmt
+from planner.models import Booking, BookingStatus, Delegate, Notification, RegionalEventPage
+from planner.queries.discussion import contribution_path
+from planner.queries.people import visible_delegates
+from planner.services.accounts import email_verification_token
 
 User = get_user_model()
 
@@ -37,7 +41,6 @@ def uid_and_link(user, token_generator, url_name: str) -> str:
 
 def send_verification_email(*, user_id: int) -> None:
     """Send the ‘confirm your email address’ link to a new, inactive account."""
-    from planner.services.accounts import email_verification_token
 
     user = User.objects.filter(pk=user_id, is_active=False).first()
     if user is None:  # confirmed or deleted since the task was queued
@@ -76,7 +79,6 @@ def send_promotion_email(*, booking_id: int) -> None:
         )
         if booking is None or booking.promotion_emailed_at or booking.status != BookingStatus.CONFIRMED:
             return
-        from planner import timefmt
 
         event = booking.event
         send_templated(
@@ -97,8 +99,6 @@ def send_promotion_email(*, booking_id: int) -> None:
 def cancellation_email(*, cancellation, delegate_id: int) -> None:
     """The email telling a delegate that a session they starred, or a meetup they booked, is
     cancelled, with the reason and where to find the rest of the programme."""
-    from planner import timefmt
-    from planner.models import Delegate, RegionalEventPage
 
     delegate = Delegate.objects.select_related("user").get(pk=delegate_id)
     page = cancellation.page.specific
@@ -124,7 +124,6 @@ def send_notification_digests() -> int:
     accepted answers and connection requests. Each delegate's digest is its own transaction:
     the rows are marked sent only if the email went, so a failure is retried on the next
     run and never half-sent. Returns how many digests went."""
-    from planner.models import Delegate, Notification
 
     # Delegates who switched digests off: their waiting notifications are dropped, not saved up.
     Notification.objects.filter(emailed_at=None, recipient__email_digest=False).update(emailed_at=timezone.now())
@@ -144,9 +143,6 @@ def send_notification_digests() -> int:
 
 def send_digest(*, delegate) -> int:
     """Send ``delegate`` their waiting notifications in one email; 1 if one went, else 0."""
-    from planner.models import Notification
-    from planner.queries.discussion import contribution_path
-    from planner.queries.people import visible_delegates
 
     with transaction.atomic():
         waiting = list(

@@ -27,6 +27,8 @@ from planner.models import (
     PackStatus,
     RegionalEventPage,
 )
+from planner.packs.context import pack_context
+from planner.packs.pack import render_pack
 from planner.services.queue import enqueue_after_commit
 
 
@@ -67,8 +69,6 @@ def queue_pack_files(*, run_id: int) -> int:
 def generate_pack(*, pack_file_id: int, base_url: str = "") -> None:
     """Make one delegate's pack for its run, or reuse the file made from the same inputs.
     An error is recorded on the file and raised again, so the queue retries it."""
-    from planner.packs.context import pack_context
-    from planner.packs.pack import render_pack
 
     pack_file = PackFile.objects.select_related("booking__delegate", "run__event").filter(pk=pack_file_id).first()
     if pack_file is None or pack_file.status == PackStatus.DONE:

@@ -1,9 +1,12 @@
 """Template tags that show programme data: times in a named zone, upcoming conferences."""
 
+from urllib.parse import quote
+
 from django import template
 
 from planner import timefmt
 from planner.queries import programme as queries
+from planner.queries.planning import session_status as status
 
 register = template.Library()
 
@@ -29,7 +32,6 @@ def upcoming_conferences() -> list:
 @register.inclusion_tag("planner/includes/subscribe.html", takes_context=True)
 def subscribe_links(context, path: str, name: str, *, download: bool = False, expanded: bool = False):
     """‘Subscribe’ links for the feed at ``path``: webcal, https, Google Calendar and Outlook."""
-    from urllib.parse import quote
 
     request = context.get("request")
     https_url = request.build_absolute_uri(path) if request else path
@@ -53,6 +55,5 @@ def subscribe_links(context, path: str, name: str, *, download: bool = False, ex
 @register.filter
 def session_status(page) -> str:
     """ "live", "draft" or "cancelled", as the planner's programme view shows it."""
-    from planner.queries.planning import session_status as status
 
     return status(page)

@@ -18,6 +18,7 @@ from planner import calendars
 from planner.models import CalendarEntry, CalendarToken, ConferencePage, Stream
 from planner.queries import calendar as calendar_queries
 from planner.queries import programme as queries
+from planner.schedule_export import render_schedule_json, render_schedule_xml, schedule_data
 from planner.services.calendar import hash_token
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -189,8 +190,6 @@ def personal_feed(request, token: str):
 
 
 def schedule_response(request, conference_id: int, *, fmt: str):
-    from planner.schedule_export import render_schedule_json, render_schedule_xml, schedule_data
-
     conference = get_object_or_404(ConferencePage.objects.live(), pk=conference_id)
     data = schedule_data(conference, list(queries.conference_sessions(conference)), domain=feed_domain())
     if fmt == "xml":

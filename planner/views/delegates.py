@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from planner import timefmt
@@ -16,6 +17,7 @@ from planner.queries.people import my_programme as my_programme_query
 from planner.queries.people import viewer_delegate, waitlist_positions
 from planner.services.agenda import cancel_registration, register_online, set_star
 from planner.services.bookings import BookingRefused, book_meetup, cancel_booking
+from planner.services.calendar import issue_calendar_token, revoke_calendar_token
 from planner.views.accounts import require_delegate
 from planner.views.navigation import back_to
 
@@ -126,9 +128,6 @@ def directory(request):
 def personal_calendar(request):
     """Make a new personal feed address (the old one stops working at once) or switch it off.
     The address is shown once, on the page this returns: only its hash is stored."""
-    from django.urls import reverse
-
-    from planner.services.calendar import issue_calendar_token, revoke_calendar_token
 
     delegate = require_delegate(request)
     if request.POST.get("action") == "off":

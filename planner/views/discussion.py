@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from planner.converters import parse_id
 from planner.forms.discussion import ContributionForm, ReportForm, ThemesForm, discussion_forms
-from planner.models import Contribution, SessionPage
+from planner.models import Contribution, RegionalEventPage, SessionPage
 from planner.ops.ratelimit import take
 from planner.queries import discussion as reads
 from planner.queries.people import viewer_delegate
@@ -24,6 +24,7 @@ from planner.services.discussion import (
     edit_contribution,
     moderate_contribution,
     post_contribution,
+    post_meetup_outcome,
     report_contribution,
 )
 from planner.views.accounts import require_delegate
@@ -239,8 +240,6 @@ MODERATION_DONE = {
 @require_POST
 def outcome(request, event_id: int):
     """A facilitator posts what a meetup table concluded back into the online thread."""
-    from planner.models import RegionalEventPage
-    from planner.services.discussion import post_meetup_outcome
 
     event = get_object_or_404(RegionalEventPage.objects.live().select_related("venue"), pk=event_id)
     session = SessionPage.objects.live().filter(pk=parse_id(request.POST.get("session"))).first()

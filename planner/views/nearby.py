@@ -8,9 +8,10 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from planner import timefmt
-from planner.queries.geography import nearby_meetups
+from planner.queries.geography import nearby_meetups, town_points
 from planner.queries.people import viewer_delegate
 from venues.geocoding import Location, look_up_place
+from venues.maps import MapPoint, render_map_svg
 
 DEFAULT_RADIUS_KM = 80
 MAX_RADIUS_KM = 500
@@ -110,8 +111,6 @@ def near(request):
                 "results": [result_json(item) for item in results],
             }
         )
-    from planner.queries.geography import town_points
-    from venues.maps import MapPoint, render_map_svg
 
     markers = [MapPoint(origin.latitude, origin.longitude, "You", colour="#0b0c0c")] + [
         MapPoint(

@@ -12,7 +12,7 @@ from planner.workspace.programme_files import can_export, can_import
 
 
 class FacilitatorMenuItem(MenuItem):
-    """"My meetups", for someone named as a meetup's facilitator (planners have Bookings)."""
+    """ "My meetups", for someone named as a meetup's facilitator (planners have Bookings)."""
 
     def is_shown(self, request):
         return Facilitation.objects.filter(user_id=request.user.pk).exists()
@@ -87,7 +87,7 @@ def geography_report_item() -> MenuItem:
 
 
 def programme_buttons(page, user, view_name=None, next_url=None):
-    """"Programme" on a conference; "Move" on a session; "Cancel" or "Reinstate" on a session
+    """ "Programme" on a conference; "Move" on a session; "Cancel" or "Reinstate" on a session
     or meetup, for those who may publish it."""
     specific = page.specific_deferred
     if isinstance(specific, ConferencePage) and page.permissions_for_user(user).can_edit():

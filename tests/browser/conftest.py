@@ -5,16 +5,26 @@ comes from the system package (`make test` installs it where it can). Without it
 fail, saying what to install: a skipped browser test would hide a broken journey."""
 
 import os
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from playwright.sync_api import sync_playwright
+from wagtail.models import Site
 
+from planner import services
+from planner.models import Visibility
+from planner.services.agenda import register_online
+from planner.services.discussion import accept_answer, moderate_contribution, post_contribution
+from tests.browser.helpers import AXE, watch_policy
 from tests.factories import DelegateFactory, VenueFactory, london, make_conference, make_meetup, make_session
+from venues.gazetteer import load_gazetteer
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("RELAY_CHROMIUM", "/usr/bin/chromium"))
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARTEFACTS = ROOT / "var" / "browser-artefacts"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -42,20 +52,11 @@ def browser():
         missing("Chromium", "sudo apt-get install chromium")
     if not AXE.exists():
         missing("axe-core", "npm ci")
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         yield instance
         instance.close()
-
-
-def watch_policy(tab) -> list[str]:
-    """Collects what the Content Security Policy blocked on ``tab`` (chromium reports each as
-    a console error starting "Refused to"); the fixtures fail the test if anything was."""
-    blocked: list[str] = []
-    tab.on("console", lambda message: blocked.append(message.text) if message.text.startswith("Refused to") else None)
-    return blocked
 
 
 @pytest.fixture
@@ -73,7 +74,6 @@ def page(browser):
 def migrated_snapshot(django_db_setup, django_db_blocker) -> str:
     """The rows the migrations made (home page, site, locale, content types), serialised
     while the database is still as migrated, before any live-server test flushes it."""
-    from django.db import connection
 
     with django_db_blocker.unblock():
         return connection.creation.serialize_db_to_string()
@@ -83,9 +83,6 @@ def restore_migrated_data(snapshot: str) -> None:
     """Put the migrations' rows back if an earlier live-server test's flush removed them.
     (pytest-django's serialized rollback does this when live-server tests run alone, but
     not reliably after ordinary tests in the same run; this is Django's same mechanism.)"""
-    from django.core.management import call_command
-    from django.db import connection
-    from wagtail.models import Site
 
     if not Site.objects.exists():
         # Empty it again without post_migrate, whose fresh content types would clash.
@@ -96,11 +93,6 @@ def restore_migrated_data(snapshot: str) -> None:
 @pytest.fixture
 def site(migrated_snapshot, live_server):
     """A small programme near Leeds, with the gazetteer loaded, served by the live server."""
-    from datetime import date
-    from decimal import Decimal
-
-    from planner import services
-    from venues.gazetteer import load_gazetteer
 
     restore_migrated_data(migrated_snapshot)
     load_gazetteer()
@@ -139,11 +131,6 @@ def site(migrated_snapshot, live_server):
 def seed_discussion(conference, session):
     """A short discussion: a question answered by a named delegate, a reply from a hidden one,
     and a finding; returns the question's thread."""
-    from django.contrib.auth import get_user_model
-
-    from planner.models import Visibility
-    from planner.services.agenda import register_online
-    from planner.services.discussion import accept_answer, moderate_contribution, post_contribution
 
     asker = DelegateFactory(name="Tom Okafor", visibility=Visibility.EVERYONE, organisation="Bradford Council")
     helper = DelegateFactory(name="Asha Patel", visibility=Visibility.EVERYONE, organisation="Leeds City Council")
@@ -180,23 +167,3 @@ def delegate_page(browser, site):
     yield tab, delegate
     context.close()
     assert not blocked, f"the Content Security Policy blocked: {blocked}"
-
-
-def admin_tab(browser, site, username: str):
-    """A new browser context signed in to the Wagtail admin as ``username`` (the factories'
-    password), with the policy watcher on: (context, tab, what the policy blocked)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="en-GB")
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    blocked = watch_policy(tab)  # the admin's own policy must still let Wagtail work
-    tab.goto(site["url"] + "/admin/login/")
-    tab.get_by_label("Username").fill(username)
-    tab.get_by_label("Password").fill("correct horse battery")
-    tab.get_by_role("button", name="Sign in").click()
-    return context, tab, blocked
-
-
-def screenshot(tab, name: str) -> None:
-    """Save a full-page PNG under var/browser-artefacts/ (git-ignored) for people to look at."""
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    tab.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)

@@ -8,10 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ARTEFACTS, AXE, screenshot
-
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
+from tests.browser.helpers import ARTEFACTS, axe_violations, screenshot
 
 # Live-server tests commit for real; serialized rollback restores the home page and site
 # that the migrations made, after each test empties the database.
@@ -37,16 +34,6 @@ def public_pages(site) -> dict[str, str]:
         "accessibility": "/accessibility/",
         "not-found": "/no-such-page/",
     }
-
-
-def axe_violations(tab) -> list[dict]:
-    # Evaluated through the DevTools protocol: a <script> tag would be (rightly) refused by
-    # the page's Content Security Policy, which allows no inline script.
-    tab.evaluate(AXE.read_text())
-    result = tab.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-    return [
-        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:3]} for v in result["violations"]
-    ]
 
 
 def visit(tab, url: str) -> None:

@@ -3,12 +3,15 @@
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core import mail
 from playwright.sync_api import expect
 
-from planner.models import Booking
-from tests.browser.conftest import admin_tab, screenshot, watch_policy
-from tests.factories import DelegateFactory
+from planner.models import Booking, Connection, RegionalEventPage, SessionPage
+from planner.services.agenda import register_online
+from tests.browser.helpers import admin_tab, axe_violations, screenshot, watch_policy
+from tests.factories import DelegateFactory, UserFactory, VenueFactory, london
 
 # Live-server tests commit for real; serialized rollback restores the home page and site
 # that the migrations made, after each test empties the database.
@@ -69,7 +72,6 @@ def test_delegate_stars_sessions_sees_them_and_gets_a_calendar_address(delegate_
     assert "Open data that residents use" in body and "BEGIN:VCALENDAR" in body
     screenshot(tab, "journey2-calendar")
     # Registered for the conference, she downloads her pack from My programme.
-    from planner.services.agenda import register_online
 
     register_online(delegate=_delegate, conference=site["conference"])
     tab.goto(site["url"] + "/my/programme/")
@@ -140,7 +142,6 @@ def test_delegate_joins_the_discussion_replies_and_connects_with_who_answered(de
     answer = tab.locator("article").filter(has_text="Bin days and planning")
     answer.get_by_role("button", name="Connect with Asha Patel").click()
     expect(tab.get_by_text("Request sent: Asha Patel can accept it")).to_be_visible()
-    from planner.models import Connection
 
     # Asha, in her own browser, sees the request and accepts it.
     connection = Connection.objects.get(requester=delegate)
@@ -175,10 +176,6 @@ def test_a_planner_shares_the_findings_as_a_page_and_a_pdf(page, site):
 def test_a_planner_adds_a_meetup_in_the_admin_and_it_appears_in_nearby_search_and_the_feed(browser, site):
     """Journey 4: Wagtail admin → new regional meetup at a venue, continuing an online session,
     published → found by nearby search and in the regional calendar feed."""
-    from django.contrib.auth import get_user_model
-
-    from planner.models import RegionalEventPage
-    from tests.factories import VenueFactory
 
     get_user_model().objects.create_superuser("planner", "planner@example.org", "correct horse battery")
     VenueFactory(
@@ -228,7 +225,6 @@ def tab_to(page, target, *, limit: int = 120) -> None:
 def test_starring_and_discussing_work_with_the_keyboard_alone(delegate_page, site):
     """Journeys 2 and 3 without a mouse: star a session, open the new-thread box, post."""
     tab, delegate = delegate_page
-    from planner.services.agenda import register_online
 
     register_online(delegate=delegate, conference=site["conference"])
     tab.goto(site["url"] + site["sessions"][0].url)
@@ -254,11 +250,6 @@ def test_journey_5_a_planner_moves_and_cancels_sessions_from_the_programme(brows
     """Journey 5: a planner (the Planners group, not a superuser) opens the conference's
     programme from its admin page, moves a session, cancels another with a reason, and a
     visitor sees both on the public timetable and the session page."""
-    from django.contrib.auth.models import Group
-
-    from planner.models import SessionPage
-    from tests.browser.test_accessibility import axe_violations
-    from tests.factories import UserFactory, london
 
     planner = UserFactory(username="plannerpat", email="pat@council.gov.uk")
     planner.groups.add(Group.objects.get(name="Planners"))

@@ -5,7 +5,9 @@ from datetime import time
 import pytest
 
 from planner import services
-from tests.factories import SpeakerFactory, VenueFactory, make_meetup, make_session
+from planner.services.agenda import register_online
+from planner.services.bookings import book_meetup
+from tests.factories import DelegateFactory, SpeakerFactory, VenueFactory, make_meetup, make_session
 
 pytestmark = pytest.mark.django_db
 
@@ -100,10 +102,6 @@ def test_malformed_filters_get_a_400_with_a_message_not_a_500(client, conference
 
 
 def test_api_counts_delegates_places_left_and_the_waiting_list(client, conference):
-    from planner.services.agenda import register_online
-    from planner.services.bookings import book_meetup
-    from tests.factories import DelegateFactory
-
     meetup = make_meetup(conference, capacity=2)
     for person in DelegateFactory.create_batch(3):
         register_online(delegate=person, conference=conference)

@@ -8,6 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+
+from planner.settings.base import database_from_url
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOP"
@@ -107,23 +110,17 @@ def test_production_settings_can_be_tried_over_plain_http_on_this_machine_only()
 
 
 def test_sqlite_default_uses_wal_and_immediate_transactions():
-    from planner.settings.base import database_from_url
-
     config = database_from_url("sqlite:////tmp/relay-test.sqlite3")
     assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
 
 
 def test_postgres_url_gets_no_sqlite_options():
-    from planner.settings.base import database_from_url
-
     config = database_from_url("postgres://relay@db.internal:5432/relay")
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert "transaction_mode" not in config.get("OPTIONS", {})
 
 
 def test_task_queue_retries_only_after_a_task_could_have_timed_out():
-    from django.conf import settings
-
     assert settings.Q_CLUSTER["retry"] > settings.Q_CLUSTER["timeout"]
     assert settings.Q_CLUSTER["max_attempts"] > 0

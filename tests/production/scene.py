@@ -4,11 +4,15 @@ JSON line for the test to read."""
 
 import json
 
+from django_q.tasks import async_task
+
+from planner.models import Booking, PackFile, PackRun
+from planner.services.bookings import book_meetup
+from tests.factories import make_conference, make_meetup, registered_person
+
 
 def build_meetup_with_one_booking() -> None:
     """The conference, its meetup and one confirmed booking; prints their ids and the URL."""
-    from planner.services.bookings import book_meetup
-    from tests.factories import make_conference, make_meetup, registered_person
 
     conference = make_conference()
     meetup = make_meetup(conference)
@@ -20,9 +24,6 @@ def build_meetup_with_one_booking() -> None:
 def queue_pack_stopping_once(*, meetup_id: int, marker_dir: str, stop_at: str) -> None:
     """A pack run for the meetup, its one file queued as ``start_pack_run`` queues it but
     through the test task that stops its first attempt; prints the file's id."""
-    from django_q.tasks import async_task
-
-    from planner.models import Booking, PackFile, PackRun
 
     run = PackRun.objects.create(event_id=meetup_id, requested_by=None)
     pack_file = PackFile.objects.create(run=run, booking=Booking.objects.get(event_id=meetup_id))

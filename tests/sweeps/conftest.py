@@ -22,6 +22,8 @@ from datetime import date
 import pytest
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from planner import services
 from planner.models import Connection, Contribution, PackRun, Visibility
@@ -82,8 +84,6 @@ class World:
 
 def build_world(*, pack_dir=None) -> World:
     """Build the programme; with ``pack_dir`` (the settings' RELAY_PACK_DIR) Dee's pack is drawn."""
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
 
     conference = make_conference()
     stream = conference.streams.first()

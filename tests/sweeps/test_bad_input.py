@@ -44,6 +44,7 @@ from django.template.base import Template
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
+from wagtail.models import Page
 
 from planner.ops import outage
 from tests.sweeps.conftest import ROLES
@@ -247,7 +248,6 @@ def url_targets(world) -> list[Target]:
 def page_targets(world) -> list[Target]:
     """The pages (home, conference, a session, the meetup, a missing one) and each route of
     a routable page that takes no arguments (the conference's speakers, findings, PDF)."""
-    from wagtail.models import Page
 
     pages = [Page.objects.get(depth=2).specific, world.conference, world.session, world.meetup]
     targets = [Target(route=f"page: {type(page).__name__}", template=page.url) for page in pages]

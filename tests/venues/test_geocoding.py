@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 
 from tests.factories import VenueFactory
 from venues.gazetteer import load_gazetteer
@@ -91,8 +92,6 @@ def test_a_venue_in_an_unknown_town_stays_without_a_position(db):
 
 
 def test_half_a_position_is_refused_with_a_reason():
-    from django.core.exceptions import ValidationError
-
     venue = VenueFactory.build(latitude=Decimal("53.1"), longitude=None)
     with pytest.raises(ValidationError, match="Give both latitude and longitude"):
         venue.full_clean()

@@ -1,6 +1,7 @@
 """Distance and the bounding-box prefilter."""
 
 import pytest
+from geopy.distance import geodesic
 
 from venues.nearby import bounding_box, distance_km, miles
 
@@ -17,7 +18,5 @@ def test_geodesic_distance_between_leeds_and_manchester():
 def test_box_contains_every_point_on_the_circle(origin, radius):
     box = bounding_box(*origin, radius)
     for bearing in range(0, 360, 15):
-        from geopy.distance import geodesic
-
         point = geodesic(kilometers=radius * 0.999).destination(origin, bearing)
         assert box.south <= point.latitude <= box.north and box.west <= point.longitude <= box.east

@@ -2,6 +2,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from planner.demo.people import DEMO_DELEGATE_PASSWORD
+from planner.models import Booking
+
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "relay-demo"  # noqa: S105 - dev-only, refused unless DEBUG
 
@@ -10,9 +13,6 @@ class Command(BaseCommand):
     help = "Create the demo planner login (admin / relay-demo). Development only: refused unless DEBUG is on."
 
     def handle(self, *args, **options):
-        from planner.demo.people import DEMO_DELEGATE_PASSWORD
-        from planner.models import Booking
-
         if not settings.DEBUG:
             raise CommandError(
                 "The demo admin login is for development only (DEBUG is off); create real users instead."

@@ -16,7 +16,14 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Revision
 
-from planner.models import Cancellation, Facilitation, ImportRun, ImportStatus, SessionPage, Speaker
+from planner.models import (
+    Cancellation,
+    Facilitation,
+    ImportRun,
+    ImportStatus,
+    SessionPage,
+    Speaker,
+)
 from planner.programme_files.plan import plan_import
 from planner.programme_files.readers import CSV_COLUMNS, read_programme_file
 from planner.services.bookings import book_meetup
@@ -700,3 +707,11 @@ def test_a_dry_run_costs_the_same_queries_for_3_and_45_rows(planner_client, conf
     many = dry_run_queries(planner_client, conference, programme_of(45, conference))
 
     assert many == few
+
+
+def test_export_neutralises_spreadsheet_formulas(planner_client, conference):
+    meetup = make_meetup(conference)
+    book_meetup(delegate=DelegateFactory(name='=HYPERLINK("http://evil.example","x")'), event=meetup)
+    response = planner_client.get("/admin/bookings/", {"export": "csv"})
+    [row] = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert row["Name"].startswith("'=")

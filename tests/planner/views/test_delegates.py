@@ -9,6 +9,8 @@ from bs4 import BeautifulSoup
 from planner.models import Booking, Delegate, EventSeats, Registration, SessionStar, Visibility
 from planner.services.agenda import register_online, set_star
 from planner.services.bookings import book_meetup
+from planner.services.connections import request_connection
+from planner.services.discussion import post_contribution
 from tests.factories import DelegateFactory, london, make_conference, make_meetup, make_session
 from tests.querycount import queries_for
 
@@ -182,9 +184,6 @@ def test_download_my_data_holds_profile_bookings_and_agenda(client, delegate, co
 
 
 def test_download_my_data_holds_my_contributions_and_connections(client, delegate, conference):
-    from planner.services.connections import request_connection
-    from planner.services.discussion import post_contribution
-
     session = make_session(conference, title="Digital inclusion")
     register_online(delegate=delegate, conference=conference)
     post_contribution(author=delegate, session=session, body="Our libraries lend **tablets**.")
@@ -235,3 +234,8 @@ def test_every_delegate_form_sends_you_back_only_to_a_page_of_this_site(client, 
             assert "evil" not in response["Location"] and response["Location"] != next_value, path
             if fallback:
                 assert response["Location"] == fallback, path
+
+
+def test_directory_search_does_not_match_the_town_as_typed(client, db):
+    DelegateFactory(name="Private Pat", home_town="Flat 3, 12 Acacia Avenue", visibility="everyone")
+    assert "Private Pat" not in client.get("/delegates/", {"q": "Acacia"}).content.decode()

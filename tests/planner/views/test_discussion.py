@@ -2,6 +2,7 @@
 edits, deletions, moderation, reports, limits, and who is named."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
@@ -9,6 +10,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from planner.models import Contribution, Report, Visibility
+from planner.ops import ratelimit
 from planner.services.accounts import delete_delegate_account
 from planner.services.agenda import register_online
 from planner.services.connections import block_delegate
@@ -274,10 +276,6 @@ def test_reporting_twice_keeps_one_report(client, priya, session, conference):
 
 
 def test_posting_too_fast_gets_a_429_that_keeps_the_words(client, priya, session, settings, monkeypatch):
-    from types import SimpleNamespace
-
-    from planner.ops import ratelimit
-
     # Windows are fixed minutes: hold the clock inside one, or a slow run crossing a minute
     # boundary would start a fresh count half-way through.
     monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_005.0))

@@ -1,10 +1,13 @@
 """The demo programme is the sector event in miniature, and loading it twice changes nothing."""
 
+import json
 from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 
+from planner.demo.discussion import CORPUS
 from planner.demo.programme import load_corpus
 from planner.models import (
     AgendaItem,
@@ -15,6 +18,7 @@ from planner.models import (
     Delegate,
     EventSeats,
     RegionalEventPage,
+    Registration,
     SessionPage,
     SessionStar,
     Speaker,
@@ -72,8 +76,6 @@ def test_loading_the_demo_twice_adds_nothing(capsys):
 
 
 def test_demo_delegates_live_in_real_towns_with_a_full_meetup_and_mixed_visibility():
-    from planner.models import Registration
-
     call_command("load_demo", "--allow-demo-accounts")
     assert Delegate.objects.count() == 1200
     assert Registration.objects.count() == 1200
@@ -112,8 +114,6 @@ def test_loading_again_after_a_planner_deleted_a_session_leaves_their_edit_alone
 
 
 def test_demo_discussion_is_busy_threaded_and_connected_like_the_seed_event():
-    from django.db.models import Count
-
     call_command("load_demo", "--allow-demo-accounts")
     contributions = Contribution.objects.all()
     assert contributions.count() >= 1100
@@ -136,10 +136,6 @@ def test_demo_discussion_is_busy_threaded_and_connected_like_the_seed_event():
 
 
 def test_demo_discussion_corpus_reads_like_the_sector_not_placeholder_text():
-    import json
-
-    from planner.demo.discussion import CORPUS
-
     corpus = json.loads(CORPUS.read_text(encoding="utf-8"))
     text = json.dumps(corpus).lower()
     assert "lorem" not in text and "ipsum" not in text

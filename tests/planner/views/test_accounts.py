@@ -1,24 +1,17 @@
 """Delegate accounts: sign-up that reveals nothing, confirmation, log-in, reset, lockout."""
 
-import re
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.utils import timezone
 
 from planner.models import Delegate
 from tests.factories import DelegateFactory
+from tests.planner.helpers import link_in, sign_up
+from venues.gazetteer import load_gazetteer
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
-
-
-def link_in(message) -> str:
-    return re.search(r"http://testserver(/\S+)", message.body).group(1)
-
-
-def sign_up(client, email="amira.shah@calderdale.gov.uk", password="plain-english-services", name="Amira Shah"):
-    return client.post("/account/signup/", {"email": email, "password": password, "name": name})
 
 
 def test_sign_up_sends_a_confirmation_link_that_activates_and_logs_in(client, django_capture_on_commit_callbacks):
@@ -119,8 +112,6 @@ def test_delegates_never_reach_the_wagtail_admin(client):
 
 
 def test_profile_saves_visibility_and_matches_home_town_to_the_gazetteer(client, conference):
-    from venues.gazetteer import load_gazetteer
-
     load_gazetteer()
     delegate = DelegateFactory()
     client.force_login(delegate.user)
@@ -216,3 +207,35 @@ def test_a_10_kb_username_is_a_failed_log_in_not_a_server_error(client, path):
     response = client.post(path, {"username": "x" * 10_240, "password": "wrong"})
     assert response.status_code == 200 and "Traceback" not in response.content.decode()
     assert not client.session.get("_auth_user_id")
+
+
+def test_a_later_sign_up_for_an_unconfirmed_address_replaces_the_earlier_password(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(client, password="attackers-own-passphrase", name="Not Amira")
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(client, password="amiras-real-passphrase", name="Amira Shah")
+    assert client.get(link_in(mail.outbox[0])).status_code == 400  # the first link is dead
+    client.get(link_in(mail.outbox[1]))
+    client.logout()
+    attacker = client.post(
+        "/account/login/", {"username": "amira.shah@calderdale.gov.uk", "password": "attackers-own-passphrase"}
+    )
+    assert attacker.status_code == 200
+    owner = client.post(
+        "/account/login/", {"username": "amira.shah@calderdale.gov.uk", "password": "amiras-real-passphrase"}
+    )
+    assert owner.status_code == 302
+    assert client.get("/account/profile/").context["delegate"].name == "Amira Shah"
+
+
+def test_a_deactivated_account_is_not_reactivated_by_signing_up_again(client, django_capture_on_commit_callbacks):
+    delegate = DelegateFactory(user__email="gone@leeds.gov.uk", email_verified_at=timezone.now())
+    delegate.user.is_active = False
+    delegate.user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(client, email="gone@leeds.gov.uk")
+    assert "You already have one" in mail.outbox[0].body
+    delegate.user.refresh_from_db()
+    assert not delegate.user.is_active

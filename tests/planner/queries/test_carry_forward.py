@@ -9,13 +9,15 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from planner.models import Contribution, MeetupTables, Visibility
-from planner.queries.carry_forward import people_to_meet, suggest_tables
+from planner.queries.carry_forward import collect_digests, continued_sessions, people_to_meet, suggest_tables
 from planner.services.bookings import book_meetup
 from planner.services.connections import request_connection, respond_to_connection
-from planner.services.discussion import moderate_contribution, post_contribution
+from planner.services.discussion import moderate_contribution, post_contribution, post_meetup_outcome
 from planner.services.facilitation import name_facilitator
 from tests.factories import UserFactory, london, make_meetup, make_session
 from tests.factories import registered_person as person
@@ -161,7 +163,6 @@ def test_facilitators_post_outcomes_back_into_the_thread_it_continued(client, wo
 
 def test_the_findings_page_says_what_each_region_added(client, world):
     facilitator = UserFactory(is_superuser=True)
-    from planner.services.discussion import post_meetup_outcome
 
     post_meetup_outcome(
         event=world["meetup"], session=world["continued"], body="Pilot a trusted assessor.", by=facilitator
@@ -245,11 +246,6 @@ def test_the_meetup_editor_links_to_its_dashboard(planner_client, world):
 
 
 def test_the_digests_cost_the_same_queries_however_busy_the_sessions(world, conference):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from planner.queries.carry_forward import collect_digests, continued_sessions
-
     sessions = continued_sessions(world["meetup"])
     with CaptureQueriesContext(connection) as quiet:
         collect_digests(sessions)

@@ -1,7 +1,13 @@
 """Where delegates are and where meetups should go (pure functions)."""
 
-import pytest
+from datetime import date
+from decimal import Decimal
 
+import pytest
+from django.contrib.auth.models import Group
+
+from tests.factories import DelegateFactory, VenueFactory, make_meetup
+from venues.gazetteer import load_gazetteer
 from venues.geography import (
     KG_CO2E_PER_KM,
     Site,
@@ -11,6 +17,7 @@ from venues.geography import (
     suggest_sites,
     travel_scenarios,
 )
+from venues.models import Place
 
 LEEDS = Town(1, "Leeds", "ENG", 53.7965, -1.5478, 100)
 BRADFORD = Town(2, "Bradford", "ENG", 53.7939, -1.7521, 60)
@@ -55,13 +62,6 @@ def test_regional_meetups_cut_travel_against_one_central_venue_and_online_cuts_i
 
 @pytest.mark.django_db
 def test_planner_geography_page_shows_nations_catchments_suggestions_and_carbon(planner_client, conference):
-    from datetime import date
-    from decimal import Decimal
-
-    from tests.factories import DelegateFactory, VenueFactory, make_meetup
-    from venues.gazetteer import load_gazetteer
-    from venues.models import Place
-
     load_gazetteer()
     leeds, glasgow = Place.objects.get(name="Leeds"), Place.objects.filter(name="Glasgow").first()
     DelegateFactory.create_batch(3, home_place=leeds)
@@ -82,8 +82,6 @@ def test_planner_geography_page_shows_nations_catchments_suggestions_and_carbon(
 
 @pytest.mark.django_db
 def test_plain_editors_cannot_see_delegate_geography(client, django_user_model):
-    from django.contrib.auth.models import Group
-
     editor = django_user_model.objects.create_user("ed", "ed@example.org", "pw")
     editor.groups.add(Group.objects.get(name="Editors"))
     client.force_login(editor)

@@ -8,9 +8,11 @@ import ics
 import pytest
 import vobject
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from planner import services
 from planner.models import CalendarEntry, CalendarToken
+from planner.services.accounts import delete_delegate_account
 from planner.services.agenda import set_star
 from planner.services.bookings import book_meetup
 from planner.services.calendar import issue_calendar_token
@@ -222,8 +224,6 @@ def test_bad_or_unknown_tokens_get_a_quiet_404(client, db, token, caplog):
 
 
 def test_delegates_who_delete_their_account_take_their_feed_with_them(client, delegate_with_programme):
-    from planner.services.accounts import delete_delegate_account
-
     token = issue_calendar_token(delegate=delegate_with_programme)
     delete_delegate_account(delegate=delegate_with_programme)
     assert client.get(f"/calendar/me/{token}.ics").status_code == 404
@@ -268,3 +268,37 @@ def test_a_new_summary_moves_last_modified_without_raising_sequence(client, conf
     assert after.sequence == before.sequence and after.last_modified > before.last_modified
     [event] = events_by_icalendar(feed(client, f"/calendar/session/{session.pk}.ics").content)
     assert "A clearer summary." in str(event["DESCRIPTION"])
+
+
+def test_private_sessions_never_reach_a_feed(client, conference):
+    secret = make_session(conference, title="Members only")
+    PageViewRestriction.objects.create(page=secret, restriction_type="password", password="x")
+    assert client.get(f"/calendar/session/{secret.pk}.ics").status_code == 404
+    assert b"Members only" not in client.get(f"/calendar/conference/{conference.pk}.ics").content
+
+
+def test_if_modified_since_sees_a_new_star_in_the_personal_feed(client, conference):
+    delegate = DelegateFactory()
+    token = issue_calendar_token(delegate=delegate)
+    url = f"/calendar/me/{token}.ics"
+    first = client.get(url)
+    session = make_session(conference, title="Starred later")
+
+    set_star(delegate=delegate, session=session, starred=True)
+    again = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 200 and b"Starred later" in again.content
+
+
+def test_calendar_names_with_commas_survive_every_parser(client, conference):
+    stream = conference.streams.first()
+    stream.name = "Data, digital; and AI"
+    stream.save()
+    body = client.get(f"/calendar/conference/{conference.pk}/stream/{stream.slug}.ics").content.decode()
+    assert vobject.readOne(body).contents["x-wr-calname"][0].value.endswith("Data, digital; and AI")
+
+
+def test_feed_entries_are_not_in_a_feed_when_their_page_is_restricted_later(client, conference):
+    session = make_session(conference, title="Restricted later")
+    assert CalendarEntry.objects.filter(page_id=session.pk).exists()
+    PageViewRestriction.objects.create(page=conference, restriction_type="login")
+    assert client.get(f"/calendar/session/{session.pk}.ics").status_code == 404

@@ -1,33 +1,18 @@
 """Planners get clear form errors, never a 500, for programmes that cannot happen."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from planner import services
 from planner.models import ConferencePage, RegionalEventPage, SessionPage
 from tests.factories import SpeakerFactory, VenueFactory, london, make_conference, make_meetup, make_session
+from tests.planner.helpers import conference_form, session_form
 
 pytestmark = pytest.mark.django_db
-
-
-def session_form(conference, *, speakers=(), **overrides):
-    data = {
-        "title": "Data sharing without the fear",
-        "slug": "data-sharing-without-the-fear",
-        "stream": conference.streams.first().pk,
-        "start": "2027-03-08 09:30",
-        "end": "2027-03-08 10:20",
-        "format": "talk",
-        "summary": "How three councils wrote information sharing agreements people use.",
-        "join_url": "",
-        "comments": inline_formset([]),
-    }
-    data.update(overrides)
-    # nested_form_data turns lists into formsets, so multiple choices are added afterwards.
-    return {**nested_form_data(data), "speakers": [speaker.pk for speaker in speakers]}
 
 
 def add_session(client, conference, **overrides):
@@ -112,20 +97,6 @@ def test_admin_offers_only_this_conferences_streams(planner_client, conference):
     response = add_session(planner_client, conference, stream=other.streams.first().pk)
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
-
-
-def conference_form(**overrides):
-    data = {
-        "title": "Connected Councils",
-        "slug": "connected-councils",
-        "start_date": "2027-03-08",
-        "end_date": "2027-03-12",
-        "time_zone": "Europe/London",
-        "intro": rich_text(""),
-        "comments": inline_formset([]),
-    }
-    data.update(overrides)
-    return nested_form_data(data)
 
 
 def test_conference_ending_before_it_starts_is_refused(planner_client, conference):
@@ -225,16 +196,12 @@ def test_agenda_item_continuing_another_conferences_session_is_refused(conferenc
 
 
 def test_database_refuses_a_session_that_ends_before_it_starts_even_without_the_form(conference):
-    from django.db import IntegrityError, transaction
-
     session = make_session(conference, title="Constraint check")
     with pytest.raises(IntegrityError), transaction.atomic():
         SessionPage.objects.filter(pk=session.pk).update(end=session.start - timedelta(minutes=5))
 
 
 def test_meetup_times_are_typed_in_the_venues_own_zone(planner_client, conference):
-    from datetime import UTC, datetime
-
     venue = VenueFactory(name="Queens Library", town="New York", time_zone="America/New_York")
     data = meetup_form(conference, venue, agenda=[agenda_item("Afternoon round table", "15:00", "16:00")])
     response = planner_client.post(f"/admin/pages/add/planner/regionaleventpage/{conference.pk}/", data)
@@ -246,19 +213,15 @@ def test_meetup_times_are_typed_in_the_venues_own_zone(planner_client, conferenc
 
 
 def test_session_times_are_typed_in_the_conferences_zone(planner_client, db):
-    from datetime import UTC, datetime
-
-    from planner import services as programme_services
-
-    tokyo = programme_services.add_conference(
-        parent=programme_services.default_home_page(),
+    tokyo = services.add_conference(
+        parent=services.default_home_page(),
         title="Tokyo digital week",
         slug="tokyo",
         start_date=date(2027, 3, 8),
         end_date=date(2027, 3, 12),
         time_zone="Asia/Tokyo",
     )
-    programme_services.add_stream(conference=tokyo, name="Digital", slug="digital")
+    services.add_stream(conference=tokyo, name="Digital", slug="digital")
     response = add_session(planner_client, tokyo)
     assert response.status_code == 302
     assert SessionPage.objects.get(slug="data-sharing-without-the-fear").start == datetime(

@@ -16,7 +16,7 @@ from planner.services.bookings import book_meetup
 from planner.services.cancellations import cancel_page
 from planner.services.discussion import post_contribution
 from planner.workspace.activity_grid import SHADES, activity_grid_svg
-from tests.factories import UserFactory, VenueFactory, london, make_meetup, make_session
+from tests.factories import UserFactory, VenueFactory, london, make_conference, make_meetup, make_session
 from tests.factories import registered_person as person
 from tests.querycount import queries_for
 
@@ -211,7 +211,6 @@ def test_the_admin_home_costs_the_same_whatever_the_meetups_sessions_and_contrib
 
 def test_the_panel_costs_a_handful_of_queries_per_conference(planner_client, db):
     without = queries_for(planner_client, "/admin/")
-    from tests.factories import make_conference
 
     conference = make_conference()
     make_meetup(conference)

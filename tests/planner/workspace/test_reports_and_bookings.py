@@ -3,13 +3,16 @@
 import csv
 import io
 
+import openpyxl
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from planner.models import Booking
+from planner.services.agenda import register_online
 from planner.services.bookings import book_meetup
-from tests.factories import DelegateFactory, make_meetup
+from tests.factories import DelegateFactory, make_conference, make_meetup
 from tests.querycount import queries_for
 
 pytestmark = pytest.mark.django_db
@@ -75,9 +78,6 @@ def test_bookings_list_costs_the_same_with_4_and_40_bookings(planner_client, ful
 
 
 def test_registrations_list_filters_by_conference_and_exports(planner_client, conference):
-    from planner.services.agenda import register_online
-    from tests.factories import make_conference
-
     other = make_conference(slug="other-conference")
     register_online(delegate=DelegateFactory(name="Here Hana"), conference=conference)
     register_online(delegate=DelegateFactory(name="There Theo"), conference=other)
@@ -89,8 +89,6 @@ def test_registrations_list_filters_by_conference_and_exports(planner_client, co
 
 
 def test_registrations_list_costs_the_same_with_2_and_30_people(planner_client, conference):
-    from planner.services.agenda import register_online
-
     for person in DelegateFactory.create_batch(2):
         register_online(delegate=person, conference=conference)
     few = queries_for(planner_client, "/admin/registrations/")
@@ -111,8 +109,6 @@ def test_meetup_edit_page_shows_places_and_the_waiting_list(planner_client, full
 
 
 def test_conference_edit_page_shows_how_many_registered(planner_client, conference):
-    from planner.services.agenda import register_online
-
     for person in DelegateFactory.create_batch(3):
         register_online(delegate=person, conference=conference)
     page = planner_client.get(f"/admin/pages/{conference.pk}/edit/").content.decode()
@@ -121,7 +117,6 @@ def test_conference_edit_page_shows_how_many_registered(planner_client, conferen
 
 def xlsx_rows(response) -> list[dict]:
     """The rows of an XLSX export, read back with openpyxl, keyed by heading."""
-    import openpyxl
 
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     headings, *rows = sheet.iter_rows(values_only=True)
@@ -143,8 +138,19 @@ def test_bookings_export_as_xlsx_with_local_times_and_formula_safe_names(planner
 
 
 def test_registrations_export_as_xlsx(planner_client, conference):
-    from planner.services.agenda import register_online
-
     register_online(delegate=DelegateFactory(name="Here Hana"), conference=conference)
     rows = xlsx_rows(planner_client.get("/admin/registrations/", {"export": "xlsx"}))
     assert [(row["Name"], row["Conference"]) for row in rows] == [("Here Hana", conference.title)]
+
+
+def test_plain_editors_cannot_see_or_export_delegates(client, conference, django_user_model):
+    editor = django_user_model.objects.create_user("editor", "editor@example.org", "pw")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    assert client.get("/admin/registrations/", {"export": "csv"}).status_code in (302, 403)
+    assert client.get("/admin/bookings/").status_code in (302, 403)
+    assert "Bookings" not in client.get("/admin/").content.decode()
+    planners = Group.objects.create(name="Event planners")
+    planners.permissions.add(Permission.objects.get(codename="view_registration"))
+    editor.groups.add(planners)
+    assert client.get("/admin/registrations/").status_code == 200

@@ -4,6 +4,8 @@ from wagtail.models import Page
 
 from cms.models import HomePage, StandardPage
 from planner.models import ConferencePage, RegionalEventPage, SessionPage
+from tests.factories import make_conference, make_session
+from tests.planner.helpers import conference_form, session_form
 
 
 def allowed_children(page_class):
@@ -50,8 +52,6 @@ def test_admin_refuses_a_session_under_the_home_page(planner_client, conference)
 
 
 def test_moving_a_session_to_another_conference_is_refused_with_a_reason(planner_client, conference):
-    from tests.factories import make_conference, make_session
-
     session = make_session(conference, title="Stays home")
     other = make_conference(slug="other-conference")
     response = planner_client.post(f"/admin/pages/{session.pk}/move/{other.pk}/confirm/", follow=True)
@@ -61,8 +61,6 @@ def test_moving_a_session_to_another_conference_is_refused_with_a_reason(planner
 
 
 def test_deleting_a_conference_that_still_has_sessions_is_refused_with_a_reason(planner_client, conference):
-    from tests.factories import make_session
-
     make_session(conference, title="Keeps the conference")
     response = planner_client.post(f"/admin/pages/{conference.pk}/delete/", follow=True)
     assert "still has 1 session" in response.content.decode()
@@ -70,8 +68,6 @@ def test_deleting_a_conference_that_still_has_sessions_is_refused_with_a_reason(
 
 
 def test_bulk_moving_a_session_is_refused(planner_client, conference):
-    from tests.factories import make_conference, make_session
-
     session = make_session(conference, title="Stays put")
     other = make_conference(slug="elsewhere")
     url = f"/admin/bulk/wagtailcore/page/move/?id={session.pk}"
@@ -81,8 +77,6 @@ def test_bulk_moving_a_session_is_refused(planner_client, conference):
 
 
 def test_previewing_a_new_session_renders_instead_of_failing(planner_client, conference):
-    from tests.planner.test_validation import session_form
-
     url = f"/admin/pages/add/planner/sessionpage/{conference.pk}/preview/"
     posted = planner_client.post(url, session_form(conference))
     assert posted.json()["is_valid"] is True
@@ -92,8 +86,6 @@ def test_previewing_a_new_session_renders_instead_of_failing(planner_client, con
 
 
 def test_previewing_a_new_conference_renders_instead_of_failing(planner_client, conference):
-    from tests.planner.test_validation import conference_form
-
     url = f"/admin/pages/add/planner/conferencepage/{conference.get_parent().pk}/preview/"
     assert planner_client.post(url, conference_form()).json()["is_valid"] is True
     response = planner_client.get(url)

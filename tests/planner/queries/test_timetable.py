@@ -4,6 +4,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
+from bs4 import BeautifulSoup
 
 from planner.queries.programme import build_timetable, conference_timetable
 from tests.factories import london, make_session
@@ -68,10 +69,6 @@ def test_build_timetable_keeps_empty_stream_columns(streams):
 
 
 def test_a_phone_can_show_one_day_or_one_stream_at_a_time(client, conference):
-    from bs4 import BeautifulSoup
-
-    from tests.factories import london, make_session
-
     digital, communities, _care = conference.streams.all()
     make_session(conference, title="Monday digital", stream=digital, start=london(conference.start_date, 9, 30))
     make_session(conference, title="Monday communities", stream=communities, start=london(conference.start_date, 11))

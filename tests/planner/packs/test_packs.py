@@ -2,18 +2,27 @@
 the PDFs with pypdf, and who may see what."""
 
 import io
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from django.test import Client
+from django.utils import timezone
+from django_q.models import Success
 from pypdf import PdfReader
 
-from planner.models import Booking, Visibility
+from planner.models import Booking, PackFile, PackRun, Visibility
 from planner.packs.context import check_in_token, pack_context
 from planner.packs.pack import render_pack
+from planner.services import packs
 from planner.services.agenda import register_online, set_star
 from planner.services.bookings import book_meetup
 from planner.services.facilitation import name_facilitator
-from tests.factories import DelegateFactory, UserFactory, make_session
+from planner.services.packs import WITHDRAWN, start_pack_run
+from tests.factories import DelegateFactory, UserFactory, make_meetup, make_session
 from tests.factories import registered_person as person
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +92,6 @@ def test_someone_with_nothing_yet_still_gets_a_sensible_pack(conference):
     register_online(delegate=newcomer, conference=conference)
     online = words(render_pack(pack_context(delegate=newcomer, conference=conference)))
     assert "Nell Newcomer" in online and "None yet: star sessions on the programme" in online
-    from tests.factories import make_meetup
 
     quiet = make_meetup(conference, title="Quiet meetup")
     book_meetup(delegate=newcomer, event=quiet)
@@ -112,8 +120,6 @@ def test_the_qr_code_checks_a_delegate_in_only_for_a_facilitator(client, world):
 
 
 def test_attendance_shows_on_the_dashboard_and_the_findings_page(client, world, planner_client):
-    from django.utils import timezone
-
     Booking.objects.filter(delegate=world["tom"]).update(attended_at=timezone.now())
     dashboard = planner_client.get(f"/admin/meetups/{world['meetup'].pk}/dashboard/").content.decode()
     assert "1 checked in" in dashboard
@@ -151,16 +157,13 @@ def test_a_long_programme_keeps_the_pack_readable(world, conference):
 
 def test_the_first_pages_render_to_pictures_for_people_to_look_at(world, tmp_path):
     """pdftoppm (Debian's poppler-utils) turns the pack into PNGs under var/test-artefacts/."""
-    import shutil
-    import subprocess
-    from pathlib import Path
 
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:  # `make test` installs it first where it can
         pytest.fail("pdftoppm is missing: sudo apt-get install poppler-utils")
     pdf = tmp_path / "pack.pdf"
     pdf.write_bytes(render_pack(pack_context(delegate=world["asha"], event=world["meetup"])))
-    out = Path(__file__).resolve().parents[2] / "var" / "test-artefacts"
+    out = Path(__file__).resolve().parents[3] / "var" / "test-artefacts"
     out.mkdir(parents=True, exist_ok=True)
     subprocess.run([pdftoppm, "-r", "60", "-png", "-l", "2", str(pdf), str(out / "pack")], check=True, timeout=60)
     pictures = sorted(out.glob("pack-*.png"))
@@ -176,12 +179,6 @@ def pack_dir(settings, tmp_path):
 def test_generating_a_meetups_packs_through_the_queue_gives_one_pdf_and_a_zip(
     planner_client, world, pack_dir, django_capture_on_commit_callbacks
 ):
-    import zipfile
-
-    from django_q.models import Success
-
-    from planner.models import PackFile
-
     dashboard = f"/admin/meetups/{world['meetup'].pk}/dashboard/"
     with django_capture_on_commit_callbacks(execute=True):
         planner_client.post(f"/admin/meetups/{world['meetup'].pk}/packs/generate/")
@@ -206,9 +203,6 @@ def test_generating_a_meetups_packs_through_the_queue_gives_one_pdf_and_a_zip(
 
 
 def test_packs_are_remade_only_when_what_they_show_changes(world, pack_dir, django_capture_on_commit_callbacks):
-    from planner.models import PackFile
-    from planner.services.packs import start_pack_run
-
     planner = UserFactory(is_superuser=True)
     with django_capture_on_commit_callbacks(execute=True):
         start_pack_run(event=world["meetup"], by=planner)
@@ -224,9 +218,6 @@ def test_packs_are_remade_only_when_what_they_show_changes(world, pack_dir, djan
 
 
 def test_a_worker_dying_mid_write_leaves_no_half_file_and_the_retry_finishes(world, pack_dir, monkeypatch):
-    from planner.models import PackFile, PackRun
-    from planner.services import packs
-
     run = PackRun.objects.create(event=world["meetup"])
     pack_file = PackFile.objects.create(run=run, booking=Booking.objects.get(delegate=world["asha"]))
 
@@ -245,8 +236,6 @@ def test_a_worker_dying_mid_write_leaves_no_half_file_and_the_retry_finishes(wor
 
 
 def test_pack_downloads_are_for_planners_only(client, world, pack_dir):
-    from planner.models import PackRun
-
     run = PackRun.objects.create(event=world["meetup"])
     client.force_login(world["asha"].user)
     for kind in ("combined", "zip"):
@@ -258,11 +247,6 @@ def test_pack_downloads_are_for_planners_only(client, world, pack_dir):
 def test_packs_drawn_before_a_delegate_renames_or_hides_are_withdrawn_not_served(
     planner_client, world, pack_dir, django_capture_on_commit_callbacks, change
 ):
-    from django.test import Client
-
-    from planner.models import PackFile
-    from planner.services.packs import WITHDRAWN
-
     meetup, asha = world["meetup"], world["asha"]
     with django_capture_on_commit_callbacks(execute=True):
         planner_client.post(f"/admin/meetups/{meetup.pk}/packs/generate/")

@@ -8,11 +8,13 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
+from planner import services
 from planner.models import Booking, Contribution, MeetupTables
 from planner.packs.context import check_in_token
 from planner.services.bookings import book_meetup
 from planner.services.facilitation import name_facilitator
 from tests.factories import DelegateFactory, UserFactory, make_meetup, make_session
+from tests.querycount import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +22,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def two_meetups(conference):
     """Meetups A and B, each continuing a session, with one booked delegate each."""
-    from planner import services
 
     session = make_session(conference, title="Hospital discharge")
 
@@ -147,8 +148,6 @@ def test_naming_a_facilitator_needs_an_existing_account(planner_client, two_meet
 
 
 def test_my_meetups_costs_the_same_queries_for_one_meetup_or_five(two_meetups, conference):
-    from tests.querycount import queries_for
-
     facilitator = UserFactory(email="door@leeds.gov.uk")
     name_facilitator(event=two_meetups["a"], email="door@leeds.gov.uk")
     browser = browser_for(facilitator)

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from planner.models import RegionalEventPage
-from tests.factories import VenueFactory, make_meetup, make_session
+from tests.factories import DelegateFactory, VenueFactory, make_meetup, make_session
 from tests.querycount import queries_for
 from venues.gazetteer import load_gazetteer
 
@@ -114,8 +114,6 @@ def test_empty_search_asks_for_a_town(client, meetups):
 
 
 def test_a_delegates_home_town_prefills_the_search(client, meetups):
-    from tests.factories import DelegateFactory
-
     delegate = DelegateFactory(home_town="Wakefield")
     client.force_login(delegate.user)
     assert "Yorkshire meetup" in client.get("/near/").content.decode()

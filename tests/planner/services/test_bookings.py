@@ -16,6 +16,7 @@ from planner.services.bookings import (
     cancel_booking,
     promote_booking,
 )
+from planner.tasks import send_promotion_email
 from tests.factories import DelegateFactory, make_meetup
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +78,6 @@ def test_cancelling_a_place_promotes_the_head_of_the_queue_and_emails_them_once(
     assert "a place came free" in mail.outbox[0].body
     assert waitlist_positions([Booking.objects.get(pk=fourth.pk)]) == {fourth.pk: 1}
     # The task running again (a retry) sends nothing more.
-    from planner.tasks import send_promotion_email
 
     send_promotion_email(third.pk)
     assert len(mail.outbox) == 1
@@ -158,3 +158,15 @@ def test_plain_text_emails_keep_ampersands_and_apostrophes_as_typed(conference, 
     [email] = mail.outbox
     assert email.subject == "You have a place at Health & care: what's next"
     assert "Health & care: what's next" in email.body and "&amp;" not in email.body and "&#x27;" not in email.body
+
+
+def test_cancelling_a_place_at_a_past_meetup_promotes_and_emails_nobody(conference, django_capture_on_commit_callbacks):
+    meetup = make_meetup(conference, capacity=1)
+    first = book_meetup(delegate=DelegateFactory(), event=meetup)
+    waiting = book_meetup(delegate=DelegateFactory(), event=meetup)
+    meetup.start, meetup.end = timezone.now() - timedelta(days=2), timezone.now() - timedelta(days=1)
+    meetup.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_booking(booking=first)
+    waiting.refresh_from_db()
+    assert waiting.status == "waitlisted" and mail.outbox == []
