@@ -14,6 +14,7 @@ from bench.timing import measure, measure_posts
 from planner.models import Booking, Contribution, Delegate, RegionalEventPage, SessionPage
 from planner.queries import carry_forward as cf
 from planner.queries.geography import delegate_towns
+from planner.queries.tables import meetup_tables
 from venues.geography import suggest_sites
 
 
@@ -91,7 +92,7 @@ def measure_carry_forward(conference, repeat: int) -> None:
         timings = []
         for _ in range(max(3, repeat // 3)):
             started = time.perf_counter()
-            tables, _saved = cf.meetup_tables(meetup, size=6, booked=people)
+            tables, _saved = meetup_tables(meetup, size=6, booked=people)
             timings.append((time.perf_counter() - started) * 1000)
         print(f"{label:<28}{statistics.median(timings):>10.1f}{'':>9}{len(tables):>8}")
 

@@ -17,6 +17,7 @@ from planner.models import Booking, SessionPage
 from planner.models.people import ACTIVE_STATUSES
 from planner.packs.badges import Badge
 from planner.queries import carry_forward as cf
+from planner.queries import tables as tables_query
 from planner.queries.people import visible_delegates
 from planner.queries.programme import meetup_agenda
 from venues.geography import haversine_km
@@ -162,11 +163,11 @@ def pack_context(*, delegate, event=None, conference=None, base_url: str = "") -
         PersonToMeet(s.delegate.name, s.delegate.organisation, " · ".join(s.reasons))
         for s in cf.people_to_meet(event, viewer=delegate, booked=booked)
     ]
-    tables, _saved = cf.cached_tables(event, booked=booked)
+    tables, _saved = tables_query.cached_tables(event, booked=booked)
     own_table = [t for t in tables if delegate.pk in t.members][:1]  # only its people need naming
     seen = visible_delegates(delegate, among=own_table[0].members) if own_table else []
     names = {person.pk: person.name for person in seen}
-    shown = cf.tables_for_viewer(own_table, names=names, shown_ids=set(names), viewer=delegate)
+    shown = tables_query.tables_for_viewer(own_table, names=names, shown_ids=set(names), viewer=delegate)
     mine = shown[0] if shown else None
     getting_there = ""
     points = [(float(venue.latitude), float(venue.longitude), venue.name)] if venue.latitude is not None else []

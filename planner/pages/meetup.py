@@ -4,6 +4,7 @@ meet, the tables), each following the one visibility rule."""
 
 from planner.queries import carry_forward, people
 from planner.queries import programme as queries
+from planner.queries import tables as tables_query
 from planner.rules import roles
 
 
@@ -26,7 +27,7 @@ def carry_forward_context(page, request, viewer) -> dict:
     """What the meetup carries from the online conference, for this viewer."""
     sessions = carry_forward.continued_sessions(page)
     booked = carry_forward.attendee_ids(page)
-    tables, saved = carry_forward.cached_tables(page, booked=booked)
+    tables, saved = tables_query.cached_tables(page, booked=booked)
     coming = carry_forward.whos_coming(page, viewer=viewer, booked=booked)
     shown_ids = {attendee.delegate.pk for attendee in coming.shown}
     names = {attendee.delegate.pk: attendee.delegate.name for attendee in coming.shown}
@@ -36,7 +37,7 @@ def carry_forward_context(page, request, viewer) -> dict:
         "coming_shown": coming.shown[: carry_forward.COMING_SHOWN],
         "coming_more": max(len(coming.shown) - carry_forward.COMING_SHOWN, 0),
         "people_to_meet": carry_forward.people_to_meet(page, viewer=viewer, booked=booked) if viewer else [],
-        "tables": carry_forward.tables_for_viewer(tables, names=names, shown_ids=shown_ids, viewer=viewer),
+        "tables": tables_query.tables_for_viewer(tables, names=names, shown_ids=shown_ids, viewer=viewer),
         "tables_locked": bool(saved and saved.is_locked),
         "can_post_outcome": bool(sessions) and roles.can_post_outcome(request.user, page),
         "continued": sessions,

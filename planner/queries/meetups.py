@@ -16,6 +16,7 @@ from planner.models import (
     RegionalEventPage,
 )
 from planner.queries import carry_forward as cf
+from planner.queries.tables import Table, meetup_tables
 
 BUSIEST_THREADS = 10
 TOWNS_SHOWN = 12
@@ -30,7 +31,7 @@ class MeetupOverview:
     busiest: list[tuple[Contribution, int]]  # threads and how many of the meetup's people are in each
     digests: list[cf.SessionDigest]
     suggestions: list[cf.SessionInterest]
-    tables: list[tuple[cf.Table, list[str]]]  # each table with its members' names
+    tables: list[tuple[Table, list[str]]]  # each table with its members' names
     saved: MeetupTables | None
     size: int
     unseated: list[tuple[int, str]]
@@ -64,7 +65,7 @@ def meetup_overview(event: RegionalEventPage, *, size: int | None) -> MeetupOver
             thread_people[thread] = thread_people.get(thread, 0) + 1
     busiest = sorted(thread_people, key=lambda t: (-thread_people[t], t))[:BUSIEST_THREADS]
     threads = {c.pk: c for c in Contribution.objects.filter(pk__in=busiest).select_related("session", "author")}
-    tables, saved = cf.meetup_tables(event, size=size, booked=confirmed)
+    tables, saved = meetup_tables(event, size=size, booked=confirmed)
     names = {b.delegate_id: b.delegate.name for b in bookings}
     seated = {pk for t in tables for pk in t.members}
     towns: dict[str, int] = {}

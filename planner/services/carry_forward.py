@@ -5,7 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from planner.models import MeetupTables, RegionalEventPage
-from planner.queries.carry_forward import attendee_ids, meetup_tables
+from planner.queries.carry_forward import attendee_ids
+from planner.queries.tables import meetup_tables
 
 
 class TablesRefused(Exception):
