@@ -15,12 +15,20 @@ class PlannerConfig(AppConfig):
 
         from planner import signals  # noqa: PLC0415 -- app loading
         from planner.converters import IdConverter  # noqa: PLC0415 -- app loading
+        from planner.forms.ids import SnippetForm  # noqa: PLC0415 -- app loading
         from planner.forms.programme import (  # noqa: PLC0415 -- app loading
             ConferencePageForm,
             RegionalEventPageForm,
             SessionPageForm,
         )
-        from planner.models import ConferencePage, RegionalEventPage, SessionPage  # noqa: PLC0415 -- app loading
+        from planner.models import (  # noqa: PLC0415 -- app loading
+            ConferencePage,
+            RegionalEventPage,
+            SessionPage,
+            Speaker,
+            Stream,
+            Theme,
+        )
         from planner.ops import mail_health  # noqa: F401, PLC0415 -- registers its deployment check
         from planner.pages import conference, meetup, session  # noqa: PLC0415 -- app loading
 
@@ -32,3 +40,5 @@ class PlannerConfig(AppConfig):
         ConferencePage.page_views = conference
         SessionPage.page_views = session
         RegionalEventPage.page_views = meetup
+        for snippet in (Stream, Speaker, Theme):
+            snippet.base_form_class = SnippetForm

@@ -5,6 +5,7 @@ from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from planner import timefmt
+from planner.forms.ids import RefusesMalformedIds
 from planner.models import SessionPage
 from planner.rules.scheduling import agenda_item_problems, conference_problems, meetup_problems, session_problems
 from venues.models import Venue
@@ -19,7 +20,7 @@ def as_local(value, zone):
     return timezone.localtime(value).replace(tzinfo=None).replace(tzinfo=zone)
 
 
-class ProgrammePageForm(WagtailAdminPageForm):
+class ProgrammePageForm(RefusesMalformedIds, WagtailAdminPageForm):
     """A page form that knows the conference the page belongs to and reports problems by field."""
 
     def conference(self):
