@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from planner import timefmt
 from planner.markup import plain_text
-from planner.models import Booking, SessionPage
+from planner.models import Booking, BookingStatus, SessionPage
 from planner.models.people import ACTIVE_STATUSES
 from planner.packs.badges import Badge
 from planner.queries import carry_forward as cf
@@ -208,8 +208,6 @@ def table_people(table, own_name: str) -> str:
 def confirmed_badges(event, *, base_url: str) -> list[Badge]:
     """A badge for everyone with a confirmed place at ``event``, by name, each with the QR
     code that checks its wearer in."""
-    from planner.models import Booking, BookingStatus  # noqa: PLC0415 -- see pack_context
-
     places = (
         Booking.objects.filter(event=event, status=BookingStatus.CONFIRMED)
         .select_related("delegate")

@@ -65,7 +65,7 @@ from wagtail.models import Page
 from planner import services
 from planner.models import Block, Booking, Connection, Contribution, Delegate, PackFile, PackRun, Visibility
 from planner.packs.context import check_in_token
-from planner.queries import carry_forward, discussion
+from planner.queries import carry_forward, discussion, tables
 from planner.services.agenda import set_star
 from planner.services.bookings import book_meetup
 from planner.services.calendar import issue_calendar_token
@@ -282,7 +282,7 @@ def logged_in(user) -> Client:
 # warmed before the change is kept for the whole module.
 CACHE_LIFETIMES = [
     (carry_forward, "LEFT_OFF_CACHE_SECONDS"),
-    (carry_forward, "TABLES_CACHE_SECONDS"),
+    (tables, "TABLES_CACHE_SECONDS"),
     (discussion, "ACTIVITY_CACHE_SECONDS"),
 ]
 
