@@ -29,4 +29,5 @@ for item in menu.MENU_ITEMS:
 
 @hooks.register("register_admin_urls")
 def workspace_urls():
+    """Every workspace screen under /admin/ (planner.workspace.urls)."""
     return [path("", include("planner.workspace.urls"))]

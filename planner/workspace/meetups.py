@@ -84,6 +84,7 @@ def meetup_action(view):
 
 
 def posted_size(request) -> int:
+    """The table size the dashboard posted, or the usual six."""
     return parse_id(request.POST.get("size")) or DEFAULT_TABLE_SIZE
 
 

@@ -37,21 +37,25 @@ class ProgrammeFilesMenuItem(MenuItem):
 
 
 def import_export_item() -> MenuItem:
+    """‘Import or export’, for people who work on pages."""
     url = reverse("planner_programme_files")
     return ProgrammeFilesMenuItem("Import or export", url, icon_name="download", order=210)
 
 
 def my_meetups_item() -> MenuItem:
+    """‘My meetups’, for facilitators."""
     return FacilitatorMenuItem("My meetups", reverse("planner_my_meetups"), icon_name="group", order=240)
 
 
 def bookings_item() -> MenuItem:
+    """‘Bookings’, for planners who may see them."""
     return PermissionMenuItem(
         "Bookings", reverse("planner_bookings"), icon_name="group", order=250, permission="planner.view_booking"
     )
 
 
 def registrations_item() -> MenuItem:
+    """‘Registrations’, for planners who may see them."""
     return PermissionMenuItem(
         "Registrations",
         reverse("planner_registrations"),
@@ -62,6 +66,7 @@ def registrations_item() -> MenuItem:
 
 
 def reported_item() -> MenuItem:
+    """‘Reported posts’, for moderators."""
     return PermissionMenuItem(
         "Reported posts",
         reverse("planner_reported"),

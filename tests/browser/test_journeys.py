@@ -289,3 +289,31 @@ def test_journey_5_a_planner_moves_and_cancels_sessions_from_the_programme(brows
     screenshot(visitor, "journey5-cancelled-session")
     context.close()
     assert not blocked and not blocked_public, f"the Content Security Policy blocked: {blocked + blocked_public}"
+
+
+def test_journey_6_a_planner_runs_a_meetup_from_its_dashboard(browser, site):
+    """Journey 6: a planner opens a meetup's dashboard, locks its tables, unlocks them, names a
+    facilitator by email and removes them again; each button posts to its own action and comes
+    back to the dashboard saying what happened."""
+    meetup = site["meetup"]
+    Booking.objects.create(delegate=DelegateFactory(name="Nia Newcomer"), event=meetup, status="confirmed")
+    planner = UserFactory(username="plannerpat", email="pat@council.gov.uk")
+    planner.groups.add(Group.objects.get(name="Planners"))
+    UserFactory(username="doorkeeper", email="door@leeds.gov.uk")
+    _context, admin, blocked = admin_tab(browser, site, "plannerpat")
+    admin.goto(site["url"] + f"/admin/meetups/{meetup.pk}/dashboard/")
+    expect(admin.get_by_role("heading", name=f"Dashboard: {meetup.title}")).to_be_visible()
+
+    admin.get_by_role("button", name="Lock this table of 6").click()
+    expect(admin.get_by_text("Tables locked: new bookings no longer reshuffle them.")).to_be_visible()
+    admin.get_by_role("button", name="Unlock and suggest again").click()
+    expect(admin.get_by_text("Tables unlocked: they follow the bookings again.")).to_be_visible()
+
+    admin.get_by_label("Add a facilitator by the email address of their account").fill("door@leeds.gov.uk")
+    admin.get_by_role("button", name="Add", exact=True).click()
+    expect(admin.get_by_text("door@leeds.gov.uk now facilitates this meetup.")).to_be_visible()
+    screenshot(admin, "journey6-meetup-dashboard")
+    admin.get_by_role("button", name="Remove").click()
+    expect(admin.get_by_text("Removed: they no longer see this meetup's people.")).to_be_visible()
+    assert not meetup.facilitations.exists()
+    assert blocked == []
