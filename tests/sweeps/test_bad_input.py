@@ -16,7 +16,7 @@ Sampling, to stay near a minute per database on two cores:
    ``SHARP`` values, the parameter's ``EXTRA_VALUES`` and, on SQLite, two more of the corpus
    in turn; the roles that get in take the values in turn. A list view is swept through its
    lighter ``results/`` twin, a path segment (``<token>``) with GET only, Wagtail's snippet
-   edit forms in step 2 only.
+   edit forms by POST, field by field (Wagtail's own workflow fields in step 2 only).
 
 Each request runs in a savepoint that is rolled back, so nothing one does (cancel, log out,
 delete the account) changes what the next one sees. Each role's test lists all its failures
@@ -115,7 +115,7 @@ class Target:
     route: str  # the URL pattern, or "page: <type>"
     template: str  # the path, with {name} for each str/slug path segment
     path_args: dict = field(default_factory=dict)
-    one_at_a_time: bool = True  # also swept one parameter at a time
+    one_at_a_time: tuple = ("GET", "POST")  # the methods also swept one parameter at a time
     twin_of: "Target | None" = None  # the list page whose results/ this is
     get_params: set = field(default_factory=set)
     post_params: set = field(default_factory=set)
@@ -234,14 +234,16 @@ def url_targets(world) -> list[Target]:
                 if part is not None and in_scope(prefix + part, name, entry.callback):
                     route, template = prefix + str(entry.pattern), "/" + prefix + part
                     editing = name.startswith("wagtailsnippets_") and name.endswith(":edit")
-                    yield Target(route=route, template=template, path_args=args, one_at_a_time=not editing)
+                    # A snippet's edit form: its fields one at a time, by POST (its GET reads nothing).
+                    methods = ("POST",) if editing else ("GET", "POST")
+                    yield Target(route=route, template=template, path_args=args, one_at_a_time=methods)
 
     targets = list(walk(get_resolver("planner.urls").url_patterns, "", [], {}))
     by_template = {target.template: target for target in targets}
     for target in targets:  # a list view's results/ twin: the same view without the admin's frame
         index = by_template.get(target.template.removesuffix("results/"))
         if target.template.endswith("/results/") and index is not None:
-            index.one_at_a_time, target.twin_of = False, index
+            index.one_at_a_time, target.twin_of = (), index
     return targets
 
 
@@ -337,6 +339,12 @@ class ReadRecorder:
                 return _original(self, key, *args, **kwargs)
 
             monkeypatch.setattr(QueryDict, method, recording)
+
+
+def wagtails_own(name: str) -> bool:
+    """A field Wagtail's edit view posts for its own workflow (which button, the lock), not
+    one of the snippet's: swept all at once with the rest, not one at a time."""
+    return name.startswith("action-") or name == "is_editing"
 
 
 def swept(key: str) -> bool:
@@ -483,13 +491,13 @@ class Sweep:
         the roles that get in take the values in turn."""
         pair, rotating = 0, ROTATING.get(connection.vendor, 2)
         for target in self.targets:
-            for method in ("GET", "POST") if target.one_at_a_time else ():
+            for method in target.one_at_a_time:
                 reachers = target.reachers[method]
                 if method == "GET":
                     twin = target.twin_of.get_params if target.twin_of else set()
                     params = sorted(target.get_params | twin) + [f"<{name}>" for name in sorted(target.path_args)]
                 else:
-                    params = sorted(target.post_params)
+                    params = sorted(name for name in target.post_params if not wagtails_own(name))
                 for param in params if reachers else ():
                     more = [REST[(pair * rotating + k) % len(REST)] for k in range(rotating)]
                     for v_index, value in enumerate((*SHARP, *EXTRA_VALUES.get(param, ()), *more)):
