@@ -54,9 +54,9 @@ def render_route(page, request, template: str, **context) -> TemplateResponse:
 def speakers(page, request) -> TemplateResponse:
     """Everyone speaking at the conference, with the sessions they speak in."""
     return render_route(
-        request=request,
-        page=page,
-        template="planner/conference_speakers.html",
+        page,
+        request,
+        "planner/conference_speakers.html",
         speakers=queries.conference_speakers(page),
         viewer_zone=queries.viewer_zone(request, default=page.time_zone),
     )
