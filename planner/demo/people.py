@@ -1,13 +1,15 @@
 """Demo delegates: 1,200 × scale people from real UK councils and public bodies, living in
 real UK towns (gazetteer, weighted by population), registered online, with starred sessions,
-meetup bookings (one meetup full with a waiting list) and a mix of visibility choices.
+meetup bookings (the next meetup full with a waiting list; the two past ones with check-ins)
+and a mix of visibility choices. Three of them are the personas whose logins ``make run``
+prints (fixtures/demo_people.json "personas").
 
 Bulk-inserted for speed at --scale 100 (120,000 people); bookings go through the booking
-service so the seat ledger is the same as for real ones."""
+service, as of the moment each was made, so the seat ledger is the same as for real ones."""
 
 import json
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from itertools import accumulate
 from pathlib import Path
 
@@ -19,8 +21,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from planner.models import (
+    Booking,
+    BookingStatus,
     ConferencePage,
     Delegate,
+    Facilitation,
     RegionalEventPage,
     Registration,
     SessionPage,
@@ -28,6 +33,8 @@ from planner.models import (
     Visibility,
 )
 from planner.services.bookings import book_meetup
+from planner.services.checkin import check_in
+from planner.services.facilitation import name_facilitator
 from venues.gazetteer import load_gazetteer
 from venues.models import Place
 
@@ -35,8 +42,16 @@ PEOPLE_CORPUS = Path(settings.BASE_DIR) / "fixtures" / "demo_people.json"
 DELEGATES_PER_SCALE = 1200
 DEMO_DELEGATE_PASSWORD = "relay-demo"  # noqa: S105 - demo data only
 VISIBILITY_MIX = [(Visibility.HIDDEN, 40), (Visibility.CONFERENCE, 35), (Visibility.EVERYONE, 25)]
-# How many people try to book each meetup, as a share of its capacity: the first is oversubscribed.
-BOOKING_DEMAND = [1.4, 0.8, 0.6, 1.0, 0.5]
+# How many people try to book each meetup, as a share of its capacity: the next one (Leeds) is
+# oversubscribed, the two past ones were nearly full.
+BOOKING_DEMAND = {
+    "north-west-manchester": 0.95,
+    "midlands-birmingham": 0.9,
+    "yorkshire-leeds": 1.3,
+    "scotland-glasgow": 0.6,
+    "wales-cardiff": 0.5,
+}
+TURNED_UP = 0.85  # of those confirmed at a past meetup
 BATCH = 2000
 
 REGION_OF_TOWN_PREFIX = {"ENG": "ENG", "SCT": "SCT", "WLS": "WLS", "NIR": "NIR"}
@@ -47,9 +62,47 @@ def demo_email(first: str, last: str, number: int, organisation: str) -> str:
     return f"{slugify(first)}.{slugify(last)}.{number}@{slugify(organisation)[:40]}.invalid"
 
 
+def load_people_corpus() -> dict:
+    """Names, organisations, roles and the three personas, as written in fixtures/."""
+    return json.loads(PEOPLE_CORPUS.read_text(encoding="utf-8"))
+
+
+def persona(key: str) -> Delegate | None:
+    """The demo persona ``key`` ("booked", "facilitator" or "waiting"), if loaded."""
+    email = next(p["email"] for p in load_people_corpus()["personas"] if p["key"] == key)
+    return Delegate.objects.filter(user__email=email).select_related("user").first()
+
+
+def add_personas(*, conference: ConferencePage, corpus: dict, joined: datetime) -> int:
+    """The personas whose logins ``make run`` prints, each registered with their interests;
+    returns how many were added."""
+    User = get_user_model()
+    added = 0
+    for spec in corpus["personas"]:
+        if User.objects.filter(email=spec["email"]).exists():
+            continue
+        user = User.objects.create_user(username=spec["email"], email=spec["email"], password=DEMO_DELEGATE_PASSWORD)
+        home = Place.objects.filter(country_code="GB", name=spec["home_town"]).order_by("-population").first()
+        delegate = Delegate.objects.create(
+            user=user,
+            name=spec["name"],
+            organisation=spec["organisation"],
+            role=spec["role"],
+            home_town=spec["home_town"],
+            home_place=home,
+            visibility=spec["visibility"],
+            created_at=joined,
+        )
+        Registration.objects.create(delegate=delegate, conference=conference)
+        delegate.interests.set(conference.streams.filter(slug__in=spec["interests"]))
+        added += 1
+    return added
+
+
 @transaction.atomic
-def load_demo_delegates(*, conference: ConferencePage, seed: int = 1, scale: int = 1) -> int:
-    """Add demo delegates up to 1,200 × ``scale``; returns how many were added."""
+def load_demo_delegates(*, conference: ConferencePage, seed: int = 1, scale: int = 1, now=None) -> int:
+    """Add the personas, then demo delegates up to 1,200 × ``scale``; returns how many were
+    added. They joined two months before ``now``."""
     User = get_user_model()
     target = DELEGATES_PER_SCALE * scale
     have = Delegate.objects.count()
@@ -57,7 +110,10 @@ def load_demo_delegates(*, conference: ConferencePage, seed: int = 1, scale: int
         return 0
     if not Place.objects.exists():
         load_gazetteer()
-    corpus = json.loads(PEOPLE_CORPUS.read_text(encoding="utf-8"))
+    corpus = load_people_corpus()
+    joined = (now or timezone.now()) - timedelta(days=60)  # past the new-account cool-off, so demo people can post
+    added = add_personas(conference=conference, corpus=corpus, joined=joined)
+    have += added
     rng = random.Random(seed * 7919 + have)
     places = list(Place.objects.filter(country_code="GB").order_by("pk"))
     weights = list(accumulate(max(place.population, 1) for place in places))
@@ -65,11 +121,9 @@ def load_demo_delegates(*, conference: ConferencePage, seed: int = 1, scale: int
     for organisation in corpus["organisations"]:
         by_region.setdefault(organisation["region"], []).append(organisation["name"])
     password = make_password(DEMO_DELEGATE_PASSWORD)
-    joined = timezone.now() - timedelta(days=60)  # past the new-account cool-off, so demo people can post
     streams = list(conference.streams.all())
     visibilities = [v for v, share in VISIBILITY_MIX for _ in range(share)]
 
-    added = 0
     for start in range(have, target, BATCH):
         size = min(BATCH, target - start)
         people = []
@@ -131,17 +185,24 @@ def star_sessions(*, conference: ConferencePage, rng: random.Random) -> None:
     SessionStar.objects.bulk_create(rows, ignore_conflicts=True)
 
 
-def book_demo_meetups(*, conference: ConferencePage, seed: int = 1) -> int:
+def book_demo_meetups(*, conference: ConferencePage, seed: int = 1, now=None) -> int:
     """Book each meetup through the booking service, nearest delegates first, until its
-    demand share is met; the first meetup ends full with a waiting list. Idempotent."""
+    demand share is met, as of moments spread from the online week to ``now`` (or the day
+    before a past meetup). The booked persona books the next meetup early and the waiting
+    one after it filled. Each meetup gets a facilitator, and at the past meetups most of
+    those confirmed were checked in at the door. Idempotent; returns the bookings made."""
+    now = now or timezone.now()
     rng = random.Random(seed)
+    personas = {spec["key"]: spec for spec in load_people_corpus()["personas"]}
     made = 0
     meetups = RegionalEventPage.objects.live().child_of(conference).select_related("venue").order_by("start")
-    for meetup, demand in zip(meetups, BOOKING_DEMAND, strict=False):
-        wanted = int(meetup.capacity * demand)
+    opened = datetime.combine(conference.start_date, datetime.min.time(), tzinfo=conference.zone)
+    for meetup in meetups:
+        wanted = int(meetup.capacity * BOOKING_DEMAND.get(meetup.slug, 0.5))
+        closes = min(now, meetup.start - timedelta(days=1))
+        first = [persona("booked")] if personas["booked"]["books"] == meetup.slug else []
+        last = [persona("waiting")] if personas["waiting"]["books"] == meetup.slug else []
         have = meetup.bookings.count()
-        if have >= wanted:
-            continue
         lat, lon = float(meetup.venue.latitude), float(meetup.venue.longitude)
         nearby = (
             Delegate.objects.filter(
@@ -149,10 +210,51 @@ def book_demo_meetups(*, conference: ConferencePage, seed: int = 1) -> int:
                 home_place__longitude__range=(lon - 2.0, lon + 2.0),
             )
             .exclude(bookings__event=meetup)
-            .order_by("pk")[: (wanted - have) * 3]
+            .exclude(user__email__in=[spec["email"] for spec in personas.values()])
+            .order_by("pk")[: max(wanted - have, 0) * 3]
         )
-        chosen = rng.sample(list(nearby), k=min(wanted - have, len(nearby)))
-        for delegate in chosen:
-            book_meetup(delegate=delegate, event=meetup)
+        chosen = rng.sample(list(nearby), k=min(max(wanted - have - len(first) - len(last), 0), len(nearby)))
+        queue = [d for d in first + chosen + last if d is not None and not d.bookings.filter(event=meetup).exists()]
+        for position, delegate in enumerate(queue):
+            moment = opened + (closes - opened) * (position + 1) / (len(queue) + 1)
+            book_meetup(delegate=delegate, event=meetup, now=moment)
             made += 1
+        facilitator = facilitate(meetup, personas)
+        if meetup.end < now and facilitator is not None:
+            check_in_past_meetup(meetup, by=facilitator, rng=rng)
     return made
+
+
+def facilitate(meetup: RegionalEventPage, personas: dict[str, dict]):
+    """Name the meetup's facilitator (the persona for theirs, else its first visible booked
+    delegate) unless it has one; returns a facilitator's user."""
+    named = Facilitation.objects.filter(event=meetup).select_related("user").first()
+    if named is not None:
+        return named.user
+    spec = personas["facilitator"]
+    if spec["facilitates"] == meetup.slug:
+        email = spec["email"]
+    else:
+        first = (
+            Booking.objects.filter(event=meetup, status=BookingStatus.CONFIRMED)
+            .exclude(delegate__visibility=Visibility.HIDDEN)
+            .order_by("pk")
+            .select_related("delegate__user")
+            .first()
+        )
+        if first is None:
+            return None
+        email = first.delegate.user.email
+    return name_facilitator(event=meetup, email=email).user
+
+
+def check_in_past_meetup(meetup: RegionalEventPage, *, by, rng: random.Random) -> int:
+    """Most of a past meetup's confirmed delegates were checked in by its facilitator as they
+    arrived, in the hour around the start; once only. Returns how many."""
+    confirmed = list(Booking.objects.filter(event=meetup, status=BookingStatus.CONFIRMED).order_by("pk"))
+    if any(booking.attended_at for booking in confirmed):
+        return 0
+    arrived = rng.sample(confirmed, k=int(len(confirmed) * TURNED_UP))
+    for booking in arrived:
+        check_in(booking=booking, by=by, at=meetup.start + timedelta(minutes=rng.randint(-25, 35)))
+    return len(arrived)

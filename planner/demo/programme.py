@@ -1,5 +1,7 @@
 """The demo programme, built from the hand-written corpus in fixtures/ through the same
-services planners' actions go through. Idempotent: running it again adds nothing."""
+services planners' actions go through, on a calendar relative to the day it is loaded: the
+online conference ended three to four weeks ago, two meetups have happened since and three
+are two to seven weeks ahead. Idempotent: running it again adds only what is missing."""
 
 import json
 import random
@@ -10,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from planner import services, timefmt
@@ -19,11 +22,49 @@ from planner.models import ConferencePage, RegionalEventPage, SessionPage, Speak
 from venues.models import Venue
 
 CORPUS = Path(settings.BASE_DIR) / "fixtures" / "demo_programme.json"
-CONFERENCE_START = date(2027, 3, 8)  # a Monday; five days to Friday 12 March
 CONFERENCE_DAYS = 5
 SLOTS = [time(9, 30), time(10, 30), time(11, 30), time(13, 30), time(14, 30), time(15, 30)]
 SESSION_LENGTH = timedelta(minutes=50)
-FIRST_MEETUP = date(2027, 4, 14)  # Wednesdays, a week apart, after the online week
+# Meetups fall on Wednesdays: the first two 5 and 12 days after the online week ended (so
+# both are past), the others 12 to 18 days from today and then two and five weeks after that.
+PAST_MEETUPS_AFTER_END = [timedelta(days=5), timedelta(days=12)]
+UPCOMING_MEETUPS_AFTER_FIRST = [timedelta(0), timedelta(weeks=2), timedelta(weeks=5)]
+WEDNESDAY = 2
+
+
+@dataclass(frozen=True)
+class DemoCalendar:
+    """When things happen in the demo's story, all counted from ``now`` (the load)."""
+
+    now: datetime
+
+    @classmethod
+    def on(cls, today: date | None = None) -> "DemoCalendar":
+        """The calendar for a load today (``now``), or pinned to midday on ``today``."""
+        if today is None:
+            return cls(now=timezone.now())
+        return cls(now=datetime.combine(today, time(12), tzinfo=timefmt.zone("Europe/London")))
+
+    @property
+    def today(self) -> date:
+        return timezone.localdate(self.now, timefmt.zone("Europe/London"))
+
+    @property
+    def conference_start(self) -> date:
+        """The Monday on or before 22 days ago: the five days end 18 to 24 days ago."""
+        day = self.today - timedelta(days=22)
+        return day - timedelta(days=day.weekday())
+
+    @property
+    def conference_end(self) -> date:
+        return self.conference_start + timedelta(days=CONFERENCE_DAYS - 1)
+
+    def meetup_days(self) -> list[date]:
+        """The five meetup days, in the corpus's order: two past, three ahead."""
+        past = [self.conference_end + gap for gap in PAST_MEETUPS_AFTER_END]
+        soon = self.today + timedelta(days=12)
+        first_ahead = soon + timedelta(days=(WEDNESDAY - soon.weekday()) % 7)
+        return past + [first_ahead + gap for gap in UPCOMING_MEETUPS_AFTER_FIRST]
 
 
 @dataclass
@@ -32,15 +73,18 @@ class DemoSummary:
     created: dict[str, int]
 
 
-def load_demo(*, seed: int = 1, scale: int = 1, corpus: dict | None = None) -> DemoSummary:
+def load_demo(*, seed: int = 1, scale: int = 1, corpus: dict | None = None, today: date | None = None) -> DemoSummary:
     """Build (or complete) the demo: the programme, then 1,200 × ``scale`` delegates with
-    registrations, stars and meetup bookings, then their discussions and connections.
-    Returns what it made, by kind."""
+    registrations, stars and meetup bookings (check-ins at the past meetups), then their
+    discussions, connections and the past meetups' outcomes. ``today`` pins the calendar
+    (for tests); by default the story is told as of now. Returns what it made, by kind."""
 
-    summary = load_demo_programme(seed=seed, corpus=corpus)
-    summary.created["delegate"] = load_demo_delegates(conference=summary.conference, seed=seed, scale=scale)
-    summary.created["booking"] = book_demo_meetups(conference=summary.conference, seed=seed)
-    summary.created.update(load_demo_discussion(conference=summary.conference, seed=seed, scale=scale))
+    calendar = DemoCalendar.on(today)
+    summary = load_demo_programme(seed=seed, corpus=corpus, calendar=calendar)
+    conference = summary.conference
+    summary.created["delegate"] = load_demo_delegates(conference=conference, seed=seed, scale=scale, now=calendar.now)
+    summary.created["booking"] = book_demo_meetups(conference=conference, seed=seed, now=calendar.now)
+    summary.created.update(load_demo_discussion(conference=conference, seed=seed, scale=scale, now=calendar.now))
     return summary
 
 
@@ -50,17 +94,20 @@ def load_corpus(path: Path = CORPUS) -> dict:
         return json.load(handle)
 
 
-def session_slot(index: int, tz) -> tuple[datetime, datetime]:
+def session_slot(index: int, tz, first_day: date) -> tuple[datetime, datetime]:
     """Start and end of the ``index``-th session of a stream: six a day, day after day."""
-    day = CONFERENCE_START + timedelta(days=index // len(SLOTS))
+    day = first_day + timedelta(days=index // len(SLOTS))
     start = datetime.combine(day, SLOTS[index % len(SLOTS)], tzinfo=tz)
     return start, start + SESSION_LENGTH
 
 
 @transaction.atomic
-def load_demo_programme(*, seed: int = 1, corpus: dict | None = None) -> DemoSummary:
+def load_demo_programme(
+    *, seed: int = 1, corpus: dict | None = None, calendar: DemoCalendar | None = None
+) -> DemoSummary:
     """Build the demo programme unless it exists; returns what it made, by kind."""
     corpus = corpus or load_corpus()
+    calendar = calendar or DemoCalendar.on()
     rng = random.Random(seed)
     created = dict.fromkeys(["conference", "stream", "speaker", "session", "venue", "meetup"], 0)
     home = services.default_home_page()
@@ -74,10 +121,10 @@ def load_demo_programme(*, seed: int = 1, corpus: dict | None = None) -> DemoSum
     if conference is None:
         conference = services.add_conference(
             parent=home,
-            title=spec["title"],
+            title=f"{spec['title']} {calendar.conference_start.year}",
             slug=spec["slug"],
-            start_date=CONFERENCE_START,
-            end_date=CONFERENCE_START + timedelta(days=CONFERENCE_DAYS - 1),
+            start_date=calendar.conference_start,
+            end_date=calendar.conference_end,
             time_zone="Europe/London",
             intro=f"<p>{spec['intro']}</p>",
         )
@@ -112,7 +159,7 @@ def load_demo_programme(*, seed: int = 1, corpus: dict | None = None) -> DemoSum
             slug = slugify(item["title"])[:80].strip("-")
             session = existing_sessions.get(slug)
             if session is None:
-                start, end = session_slot(index, tz)
+                start, end = session_slot(index, tz, calendar.conference_start)
                 session = services.add_session(
                     conference=conference,
                     title=item["title"],
@@ -129,8 +176,7 @@ def load_demo_programme(*, seed: int = 1, corpus: dict | None = None) -> DemoSum
             sessions[f"{stream_spec['slug']}:{index}"] = session
 
     existing_meetups = set(RegionalEventPage.objects.child_of(conference).values_list("slug", flat=True))
-    for week, meetup_spec in enumerate(corpus["regional_meetups"]):
-        capacity = rng.choice([40, 60, 80, 120])
+    for meetup_spec, day in zip(corpus["regional_meetups"], calendar.meetup_days(), strict=True):
         if meetup_spec["slug"] in existing_meetups:
             continue
         venue_spec = meetup_spec["venue"]
@@ -147,7 +193,6 @@ def load_demo_programme(*, seed: int = 1, corpus: dict | None = None) -> DemoSum
         )
         created["venue"] += venue_created
         venue_tz = timefmt.zone(venue.time_zone)
-        day = FIRST_MEETUP + timedelta(weeks=week)
         agenda = [
             services.AgendaItemPlan(
                 title=item["title"],
@@ -165,7 +210,7 @@ def load_demo_programme(*, seed: int = 1, corpus: dict | None = None) -> DemoSum
             venue=venue,
             start=datetime.combine(day, agenda[0].start_time, tzinfo=venue_tz),
             end=datetime.combine(day, agenda[-1].end_time, tzinfo=venue_tz),
-            capacity=capacity,
+            capacity=meetup_spec["capacity"],
             intro=f"<p>{meetup_spec['intro']}</p>",
             agenda=agenda,
         )

@@ -44,13 +44,15 @@ def bookable_problem(*, event: RegionalEventPage, now=None) -> str | None:
     return None
 
 
-def book_meetup(*, delegate: Delegate, event: RegionalEventPage, lock: bool = True) -> Booking:
+def book_meetup(*, delegate: Delegate, event: RegionalEventPage, lock: bool = True, now=None) -> Booking:
     """Give ``delegate`` a confirmed place if one is free, else a place on the waiting list.
 
     Idempotent: a delegate with an active booking gets that booking back (a double click
-    books once). Raises BookingRefused for a withdrawn or past meetup.
+    books once). Raises BookingRefused for a withdrawn or past meetup. ``now`` books as of
+    another moment (the demo's story books its past meetups before they happened).
     """
-    if problem := bookable_problem(event=event):
+    now = now or timezone.now()
+    if problem := bookable_problem(event=event, now=now):
         raise BookingRefused(problem)
     try:
         with transaction.atomic():
@@ -58,7 +60,6 @@ def book_meetup(*, delegate: Delegate, event: RegionalEventPage, lock: bool = Tr
             existing = Booking.objects.filter(delegate=delegate, event_id=event.pk, status__in=ACTIVE_STATUSES).first()
             if existing:
                 return existing
-            now = timezone.now()
             if seats.confirmed < min(event.capacity, seats.ceiling):
                 booking = Booking.objects.create(
                     delegate=delegate,
