@@ -295,5 +295,3 @@ def session_suggestions(
     ]
     ranked.sort(key=lambda s: (-s.score, s.session.start, s.session.pk))
     return ranked[:limit]
-
-
