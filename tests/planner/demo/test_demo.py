@@ -93,9 +93,7 @@ def test_every_session_has_its_own_material_and_the_whole_is_the_seed_events_siz
             assert material[f"{stream['slug']}:{index}"]["title"] == session["title"]
     assert len(material) == 90
     assert 1100 <= sum(corpus.counts(material).values()) <= 1200
-    themes = {
-        theme for session in material.values() for thread in session["threads"] if (theme := thread.get("theme"))
-    }
+    themes = {theme for session in material.values() for thread in session["threads"] if (theme := thread.get("theme"))}
     assert len(themes) >= 6  # themes follow from what was written, across the streams
 
 
@@ -140,8 +138,7 @@ def test_every_contribution_is_its_own_sessions_material_and_no_sentence_is_said
     material = corpus.load()
     key_of = {page.pk: key for key, page in sessions_by_key(demo, material).items()}
     own = {
-        key: {piece.text for piece in corpus.pieces({key: session})}
-        | set(session.get("meetup_outcomes", {}).values())
+        key: {piece.text for piece in corpus.pieces({key: session})} | set(session.get("meetup_outcomes", {}).values())
         for key, session in material.items()
     }
     said = Counter()
