@@ -8,6 +8,7 @@ Bulk-inserted for speed at --scale 100 (120,000 people); bookings go through the
 service, as of the moment each was made, so the seat ledger is the same as for real ones."""
 
 import json
+import math
 import random
 from datetime import datetime, timedelta
 from itertools import accumulate
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import ExpressionWrapper, F, FloatField
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -60,6 +62,35 @@ REGION_OF_TOWN_PREFIX = {"ENG": "ENG", "SCT": "SCT", "WLS": "WLS", "NIR": "NIR"}
 def demo_email(first: str, last: str, number: int, organisation: str) -> str:
     """A demo address that can never reach a real inbox (the .invalid top-level domain)."""
     return f"{slugify(first)}.{slugify(last)}.{number}@{slugify(organisation)[:40]}.invalid"
+
+
+class Employers:
+    """Who a demo delegate works for: mostly the nearest councils to where they live (so the
+    people booked at a meetup work in its region), sometimes a national body of their nation."""
+
+    NATIONAL_SHARE = 0.08
+    NEAREST_WEIGHTS = [70, 22, 8]
+
+    def __init__(self, organisations: list[dict]):
+        self.local = [o for o in organisations if not o.get("national")]
+        self.national: dict[str, list[str]] = {}
+        for organisation in organisations:
+            if organisation.get("national"):
+                self.national.setdefault(organisation["region"], []).append(organisation["name"])
+        self.cache: dict[int, list[str]] = {}
+
+    def near(self, home: Place, rng: random.Random) -> str:
+        """An organisation for someone living at ``home``."""
+        if self.national.get(home.region) and rng.random() < self.NATIONAL_SHARE:
+            return rng.choice(self.national[home.region])
+        if home.pk not in self.cache:
+            same = [o for o in self.local if o["region"] == home.region] or self.local
+            lat, lon = float(home.latitude), float(home.longitude)
+            squash = math.cos(math.radians(lat))  # a degree of longitude is shorter in the north
+            same.sort(key=lambda o: (o["latitude"] - lat) ** 2 + ((o["longitude"] - lon) * squash) ** 2)
+            self.cache[home.pk] = [o["name"] for o in same[: len(self.NEAREST_WEIGHTS)]]
+        nearest = self.cache[home.pk]
+        return rng.choices(nearest, weights=self.NEAREST_WEIGHTS[: len(nearest)])[0]
 
 
 def load_people_corpus() -> dict:
@@ -117,9 +148,7 @@ def load_demo_delegates(*, conference: ConferencePage, seed: int = 1, scale: int
     rng = random.Random(seed * 7919 + have)
     places = list(Place.objects.filter(country_code="GB").order_by("pk"))
     weights = list(accumulate(max(place.population, 1) for place in places))
-    by_region = {}
-    for organisation in corpus["organisations"]:
-        by_region.setdefault(organisation["region"], []).append(organisation["name"])
+    employer = Employers(corpus["organisations"])
     password = make_password(DEMO_DELEGATE_PASSWORD)
     streams = list(conference.streams.all())
     visibilities = [v for v, share in VISIBILITY_MIX for _ in range(share)]
@@ -130,7 +159,7 @@ def load_demo_delegates(*, conference: ConferencePage, seed: int = 1, scale: int
         for number in range(start, start + size):
             first, last = rng.choice(corpus["first_names"]), rng.choice(corpus["surnames"])
             home = rng.choices(places, cum_weights=weights)[0]
-            organisation = rng.choice(by_region.get(home.region) or by_region["ENG"])
+            organisation = employer.near(home, rng)
             people.append((first, last, number, organisation, home))
         users = User.objects.bulk_create(
             [
@@ -204,14 +233,19 @@ def book_demo_meetups(*, conference: ConferencePage, seed: int = 1, now=None) ->
         last = [persona("waiting")] if personas["waiting"]["books"] == meetup.slug else []
         have = meetup.bookings.count()
         lat, lon = float(meetup.venue.latitude), float(meetup.venue.longitude)
+        squash = math.cos(math.radians(lat))  # a degree of longitude is shorter in the north
+        away = (F("home_place__latitude") - lat) * (F("home_place__latitude") - lat) + (
+            F("home_place__longitude") - lon
+        ) * (F("home_place__longitude") - lon) * squash * squash
         nearby = (
             Delegate.objects.filter(
                 home_place__latitude__range=(lat - 1.2, lat + 1.2),
                 home_place__longitude__range=(lon - 2.0, lon + 2.0),
             )
+            .annotate(away=ExpressionWrapper(away, output_field=FloatField()))
             .exclude(bookings__event=meetup)
             .exclude(user__email__in=[spec["email"] for spec in personas.values()])
-            .order_by("pk")[: max(wanted - have, 0) * 3]
+            .order_by("away", "pk")[: max(wanted - have, 0) * 2]
         )
         chosen = rng.sample(list(nearby), k=min(max(wanted - have - len(first) - len(last), 0), len(nearby)))
         queue = [d for d in first + chosen + last if d is not None and not d.bookings.filter(event=meetup).exists()]

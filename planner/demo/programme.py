@@ -64,7 +64,15 @@ class DemoCalendar:
         past = [self.conference_end + gap for gap in PAST_MEETUPS_AFTER_END]
         soon = self.today + timedelta(days=12)
         first_ahead = soon + timedelta(days=(WEDNESDAY - soon.weekday()) % 7)
-        return past + [first_ahead + gap for gap in UPCOMING_MEETUPS_AFTER_FIRST]
+        return past + [after_the_holidays(first_ahead + gap) for gap in UPCOMING_MEETUPS_AFTER_FIRST]
+
+
+def after_the_holidays(day: date) -> date:
+    """``day``, or the same weekday after New Year if it falls between 20 December and 5 January:
+    nobody holds a council meetup between Christmas and New Year."""
+    while (day.month, day.day) >= (12, 20) or (day.month, day.day) <= (1, 5):
+        day += timedelta(weeks=1)
+    return day
 
 
 @dataclass

@@ -33,12 +33,14 @@ class Command(BaseCommand):
             delegate = persona(key)
             if delegate is None:
                 continue
-            booking = delegate.bookings.filter(status__in=["confirmed", "waitlisted"]).select_related("event").first()
-            facilitation = delegate.user.facilitations.select_related("event").first()
+            booking = (
+                delegate.bookings.filter(status__in=["confirmed", "waitlisted"]).select_related("event__venue").first()
+            )
+            facilitation = delegate.user.facilitations.select_related("event__venue").first()
             meetup = booking.event if booking else facilitation.event if facilitation else None
             position = waitlist_positions([booking]).get(booking.pk) if booking else None
             about = what.format(
-                meetup=meetup.title.split(":")[0] if meetup else "a meetup",
+                meetup=f"the {meetup.venue.town} meetup on {meetup.start:%-d %B}" if meetup else "a meetup",
                 position=f" (no. {position})" if position else "",
             )
             self.stdout.write(f"  {delegate.user.email:<22} {delegate.name}, {about}")

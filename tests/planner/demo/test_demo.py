@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from planner.demo import corpus
 from planner.demo.discussion import sessions_by_key
-from planner.demo.people import persona
+from planner.demo.people import load_people_corpus, persona
 from planner.demo.programme import DemoCalendar, load_corpus
 from planner.models import (
     AgendaItem,
@@ -39,6 +39,7 @@ from planner.queries.carry_forward import continued_sessions, people_to_meet
 from planner.queries.people import waitlist_positions
 from planner.queries.tables import meetup_tables
 from planner.services.bookings import bookable_problem
+from venues.geography import haversine_km
 from venues.models import Venue
 
 DAY = date(2026, 12, 3)  # a Thursday
@@ -113,8 +114,10 @@ def test_the_demo_calendar_puts_the_conference_three_weeks_back_and_meetups_eith
         assert 18 <= (day - calendar.conference_end).days <= 24
         past, ahead = calendar.meetup_days()[:2], calendar.meetup_days()[2:]
         assert all(calendar.conference_end < meetup < day for meetup in past)
-        assert all(day + timedelta(weeks=1) < meetup <= day + timedelta(weeks=8) for meetup in ahead)
+        assert all(day + timedelta(weeks=1) < meetup <= day + timedelta(weeks=9) for meetup in ahead)
         assert all(meetup.weekday() == 2 for meetup in past + ahead)
+        holidays = [m for m in ahead if (m.month, m.day) >= (12, 20) or (m.month, m.day) <= (1, 5)]
+        assert holidays == []
 
 
 # The demo as loaded.
@@ -248,9 +251,9 @@ def test_make_run_prints_the_three_logins_that_show_everything(demo, capsys, set
     out = capsys.readouterr().out
     assert "user admin  password relay-demo" in out
     for email, says in (
-        ("amira@relay.invalid", "booked at Yorkshire meetup"),
-        ("tom@relay.invalid", "facilitator of Yorkshire meetup"),
-        ("jo@relay.invalid", "on the waiting list for Yorkshire meetup (no. "),
+        ("amira@relay.invalid", "booked at the Leeds meetup on 16 December"),
+        ("tom@relay.invalid", "facilitator of the Leeds meetup"),
+        ("jo@relay.invalid", "on the waiting list for the Leeds meetup on 16 December (no. "),
     ):
         line = next(line for line in out.splitlines() if email in line)
         assert says in line
@@ -268,6 +271,25 @@ def test_demo_delegates_live_in_real_towns_with_mixed_visibility(demo):
     assert not Delegate.objects.filter(user__email__regex=r"\.(gov\.uk|org|com)$").exists()
     for venue in Venue.objects.all():
         assert 49.9 < venue.latitude < 60.9 and -8.2 < venue.longitude < 1.8, venue
+
+
+def test_people_booked_at_a_meetup_mostly_work_for_councils_near_it(demo):
+    where = {o["name"]: o for o in load_people_corpus()["organisations"]}
+    for meetup in RegionalEventPage.objects.live().child_of(demo).select_related("venue"):
+        employers = meetup.bookings.values_list("delegate__organisation", flat=True)
+        local = [name for name in employers if not where[name].get("national")]
+        near = [
+            name
+            for name in local
+            if haversine_km(
+                where[name]["latitude"],
+                where[name]["longitude"],
+                float(meetup.venue.latitude),
+                float(meetup.venue.longitude),
+            )
+            < 160
+        ]
+        assert len(near) >= 0.75 * len(employers), meetup.venue.town
 
 
 def test_loading_twice_adds_nothing_and_a_planners_deletion_stays_deleted(demo, capsys):
