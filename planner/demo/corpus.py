@@ -9,10 +9,14 @@ A session's material looks like::
       "title": "Information sharing across a combined authority: agreements that work",
       "threads": [
         {"text": "...", "question": true, "theme": "Data and standards", "finding": false,
-         "replies": [{"text": "...", "by_author": false, "accepted": true, "finding": false}]}
+         "replies": [{"text": "...", "by_author": false, "accepted": true, "finding": false}]},
+        {"text": "Comparing agreements at the Manchester meetup, ...",
+         "after_meetup": "north-west-manchester", "replies": [...]}
       ],
       "meetup_outcomes": {"north-west-manchester": "..."}
     }
+
+A thread with ``after_meetup`` talks about that meetup as past, so it is dated after it.
 """
 
 import json

@@ -122,6 +122,7 @@ def write_pass(conference, material, sessions, people, *, rng: random.Random, no
     themes = {}
     pinned = persona_pieces(conference, sessions) if first else {}
     last_moment = min(now - timedelta(hours=1), end_of(conference) + TAIL)
+    ended = dict(RegionalEventPage.objects.live().child_of(conference).filter(end__lt=now).values_list("slug", "end"))
 
     def someone(session_id: int) -> int:
         local = coming_to.get(session_id)
@@ -143,7 +144,13 @@ def write_pass(conference, material, sessions, people, *, rng: random.Random, no
                 theme=spec.get("theme"),
                 author=pinned.get((session.pk, t, None)) or someone(session.pk),
             )
-            opening.at = min(session.start + opening_delay(rng), last_moment - timedelta(hours=6))
+            after = ended.get(spec.get("after_meetup"))
+            if spec.get("after_meetup") and after is None:
+                continue  # it talks of a meetup that has not happened (yet)
+            if after is not None:  # it talks of that meetup as past: written after it ended
+                opening.at = min(after + timedelta(hours=rng.randint(3, 60)), now - timedelta(hours=12))
+            else:
+                opening.at = min(session.start + opening_delay(rng), last_moment - timedelta(hours=6))
             said = [opening]
             for r, reply_spec in enumerate(spec["replies"]):
                 reply = Piece(
@@ -163,7 +170,7 @@ def write_pass(conference, material, sessions, people, *, rng: random.Random, no
                     reply.author = rng.choice(people)
                 reply.at = said[-1].at + reply_delay(rng)
                 said.append(reply)
-            squeeze(said, last=last_moment)
+            squeeze(said, last=now - timedelta(hours=1) if after is not None else last_moment)
             threads.append(opening)
             replies.append(said[1:])
 
@@ -216,21 +223,21 @@ def opening_delay(rng: random.Random) -> timedelta:
     """How long after a session started a thread was opened: mostly during or just after it,
     some over the following days."""
     roll = rng.random()
-    if roll < 0.7:
+    if roll < 0.8:
         return timedelta(minutes=rng.randint(5, 8 * 60))
-    if roll < 0.92:
-        return timedelta(hours=rng.randint(8, 72))
-    return timedelta(days=rng.uniform(3, 9))
+    if roll < 0.97:
+        return timedelta(hours=rng.randint(8, 48))
+    return timedelta(days=rng.uniform(3, 7))
 
 
 def reply_delay(rng: random.Random) -> timedelta:
     """How long a reply came after the post before it."""
     roll = rng.random()
-    if roll < 0.7:
+    if roll < 0.75:
         return timedelta(minutes=rng.randint(4, 180))
-    if roll < 0.95:
-        return timedelta(hours=rng.randint(3, 48))
-    return timedelta(days=rng.uniform(2, 6))
+    if roll < 0.97:
+        return timedelta(hours=rng.randint(3, 24))
+    return timedelta(days=rng.uniform(1, 4))
 
 
 def squeeze(said: list[Piece], *, last: datetime) -> None:

@@ -153,6 +153,13 @@ def test_every_contribution_is_its_own_sessions_material_and_no_sentence_is_said
     assert [sentence for sentence, n in said.items() if n > 1] == []
 
 
+def test_the_discussion_happens_in_the_online_week_with_a_tail_after(demo):
+    end = datetime.combine(demo.end_date + timedelta(days=1), time(0), tzinfo=demo.zone)
+    online = Contribution.objects.filter(from_meetup=None)
+    assert online.filter(created_at__gte=end).count() < 0.25 * online.count()
+    assert online.filter(created_at__gte=end).count() > 0.05 * online.count()
+
+
 def test_replies_follow_their_thread_and_accepted_answers_answer_their_question(demo):
     threads = Contribution.objects.filter(parent=None, from_meetup=None)
     assert threads.filter(is_question=True, accepted_answer__isnull=False).count() >= 30
@@ -169,6 +176,8 @@ def test_replies_follow_their_thread_and_accepted_answers_answer_their_question(
 
 
 def test_dates_are_in_order_and_nothing_happens_after_today(demo):
+    """Contributions during or after the conference, replies after their thread, outcomes and
+    threads that talk of a meetup after it; upcoming meetups after today."""
     start = datetime.combine(demo.start_date, time(0), tzinfo=demo.zone)
     for contribution in Contribution.objects.select_related("session", "from_meetup"):
         assert contribution.session.start <= contribution.created_at < NOW
@@ -178,6 +187,17 @@ def test_dates_are_in_order_and_nothing_happens_after_today(demo):
     meetups = list(RegionalEventPage.objects.live().child_of(demo).order_by("start"))
     past, ahead = meetups[:2], meetups[2:]
     assert all(start + timedelta(days=5) < meetup.start and meetup.end < NOW for meetup in past)
+    ends = {meetup.slug: meetup.end for meetup in meetups}
+    looking_back = {
+        thread["text"]: ends[thread["after_meetup"]]
+        for session in corpus.load().values()
+        for thread in session["threads"]
+        if thread.get("after_meetup")
+    }
+    threads = Contribution.objects.filter(body__in=looking_back, parent=None)
+    assert threads.count() == len(looking_back) >= 4
+    for thread in threads:  # a thread that talks of a meetup as past was written after it
+        assert looking_back[thread.body] < thread.created_at
     assert all(meetup.start > NOW + timedelta(weeks=1) for meetup in ahead)
     for booking in Booking.objects.select_related("event"):
         assert start <= booking.created_at < min(booking.event.start, NOW)
