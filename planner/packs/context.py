@@ -160,7 +160,7 @@ def pack_context(*, delegate, event=None, conference=None, base_url: str = "") -
     ]
     booked = cf.attendee_ids(event)
     people = [
-        PersonToMeet(s.delegate.name, s.delegate.organisation, " · ".join(s.reasons))
+        PersonToMeet(s.delegate.name, s.delegate.organisation, " · ".join(s.reason_texts))
         for s in cf.people_to_meet(event, viewer=delegate, booked=booked)
     ]
     tables, _saved = tables_query.cached_tables(event, booked=booked)

@@ -24,21 +24,43 @@ def context(page, request, context: dict) -> dict:
 
 
 def carry_forward_context(page, request, viewer) -> dict:
-    """What the meetup carries from the online conference, for this viewer."""
+    """What the meetup carries from the online conference, for this viewer: for a booked (or
+    waiting) delegate, their day first (their table, the people to meet); then the digest,
+    who's coming by organisation (filtered by ``?who=``) and every table."""
     sessions = carry_forward.continued_sessions(page)
     booked = carry_forward.attendee_ids(page)
     tables, saved = tables_query.cached_tables(page, booked=booked)
     coming = carry_forward.whos_coming(page, viewer=viewer, booked=booked)
     shown_ids = {attendee.delegate.pk for attendee in coming.shown}
     names = {attendee.delegate.pk: attendee.delegate.name for attendee in coming.shown}
+    shown_tables = tables_query.tables_for_viewer(tables, names=names, shown_ids=shown_ids, viewer=viewer)
+    who = (request.GET.get("who") or "").strip()[:100]
+    listed = [a for a in coming.shown if matches(a.delegate, who)] if who else coming.shown
     return {
         "left_off": carry_forward.left_off(page, viewer=viewer, sessions=sessions),
         "coming": coming,
-        "coming_shown": coming.shown[: carry_forward.COMING_SHOWN],
-        "coming_more": max(len(coming.shown) - carry_forward.COMING_SHOWN, 0),
+        "who": who,
+        "coming_by_organisation": by_organisation(listed[: carry_forward.COMING_SHOWN]),
+        "coming_listed": len(listed),
+        "coming_more": max(len(listed) - carry_forward.COMING_SHOWN, 0),
         "people_to_meet": carry_forward.people_to_meet(page, viewer=viewer, booked=booked) if viewer else [],
-        "tables": tables_query.tables_for_viewer(tables, names=names, shown_ids=shown_ids, viewer=viewer),
+        "tables": shown_tables,
+        "your_table": next((table for table in shown_tables if table.yours), None),
         "tables_locked": bool(saved and saved.is_locked),
         "can_post_outcome": bool(sessions) and roles.can_post_outcome(request.user, page),
         "continued": sessions,
     }
+
+
+def matches(delegate, who: str) -> bool:
+    """Whether ``who`` is in the delegate's name, organisation or role (any case)."""
+    needle = who.casefold()
+    return any(needle in (text or "").casefold() for text in (delegate.name, delegate.organisation, delegate.role))
+
+
+def by_organisation(attendees: list) -> list[tuple[str, list]]:
+    """Attendees grouped by organisation (alphabetical; people with none last), names sorted."""
+    groups: dict[str, list] = {}
+    for attendee in sorted(attendees, key=lambda a: ((a.delegate.organisation or "~").casefold(), a.delegate.name)):
+        groups.setdefault(attendee.delegate.organisation or "Organisation not given", []).append(attendee)
+    return list(groups.items())

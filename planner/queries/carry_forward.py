@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Coalesce, RowNumber
+from django.urls import reverse
 
 from planner.models import (
     Booking,
@@ -29,8 +30,9 @@ from planner.models import (
     SessionPage,
     SessionStar,
 )
-from planner.queries.discussion import Suggestion, label_authors, shown
+from planner.queries.discussion import label_authors, shown
 from planner.queries.people import visible_delegates
+from venues.geography import haversine_km
 
 PER_SESSION = 3  # findings, most-replied threads and open questions shown per continued session
 COMING_SHOWN = 120  # names listed on the page; the count covers the rest
@@ -190,40 +192,95 @@ def discussed_with(viewer: Delegate, ids) -> set[int]:
     return set(rows.values_list("author_id", flat=True))
 
 
+@dataclass
+class Reason:
+    """Why to meet someone, in words, with the threads it names as (label, url) links."""
+
+    text: str
+    links: list[tuple[str, str]] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return self.text + (": " + "; ".join(label for label, _url in self.links) if self.links else "")
+
+
+@dataclass
+class Match:
+    """A person to meet at a meetup: who, why (most telling first), where to read what they
+    wrote and the state of the viewer's connection with them ("connected", "pending" or "")."""
+
+    delegate: Delegate
+    reasons: list[Reason]
+    wrote: tuple[str, str] | None = None
+    connection: str = ""
+
+    @property
+    def reason_texts(self) -> list[str]:
+        return [str(reason) for reason in self.reasons]
+
+
+NEAR_KM = 40  # "lives near you": the same travel-to-work area, roughly
+MOST_REASONS = 3  # the most telling; a card with six reasons reads as none
+
+
 def people_to_meet(
     event: RegionalEventPage, *, viewer: Delegate, booked: list[int] | None = None, limit: int = 8
-) -> list[Suggestion]:
-    """Visible delegates coming to ``event`` the viewer should meet, ranked by the threads
-    they share, then being connected, then interests in common; each with its reasons.
+) -> list[Match]:
+    """Visible delegates coming to ``event`` the viewer should meet, each with concrete reasons.
 
-    Everyone booked is scored first, with the bookings as a subquery rather than a list of
-    ids (a 1,200-place meetup would otherwise put 1,200 parameters in each query); only the
-    best-scored are then checked against the visibility rule, a few at a time."""
+    Ranked first by the threads of the sessions this meetup continues (those you both wrote
+    in, then whether they wrote in them at all), then replies between the two of you, an
+    existing connection, the interests you share, and living near each other; ties go to
+    the lower id. Everyone booked is scored with the bookings as a subquery (a 2,000-place
+    meetup would otherwise put 2,000 parameters in each query); only the best-scored are then
+    checked against the visibility rule, a few at a time. A fixed number of queries."""
     booked = attendee_ids(event) if booked is None else booked
     others = set(booked) - {viewer.pk}
     if not others:
         return []
     at_event = Booking.objects.filter(event=event).values("delegate_id")  # a superset of ``booked``
-    mine = threads_of([viewer.pk]).get(viewer.pk, set())
-    shared: Counter = Counter()
+    sessions = [session.pk for session in continued_sessions(event)]
+    in_sessions = shown(Contribution.objects.filter(session_id__in=sessions, author_id__in=at_event))
+    mine = threads_of([viewer.pk], session_ids=sessions).get(viewer.pk, set())
+    shared: dict[int, set[int]] = defaultdict(set)
     if mine:
-        rows = shown(Contribution.objects.filter(Q(pk__in=mine) | Q(parent_id__in=mine), author_id__in=at_event))
-        for author, _thread in (
-            rows.annotate(thread=Coalesce("parent_id", "id")).values_list("author_id", "thread").distinct()
-        ):
-            shared[author] += author in others
-    connected = connected_ids(viewer) & others
+        both = in_sessions.filter(Q(pk__in=mine) | Q(parent_id__in=mine))
+        for author, thread in both.annotate(thread=Coalesce("parent_id", "id")).values_list("author_id", "thread"):
+            shared[author].add(thread)
+    wrote = dict(
+        in_sessions.values("author_id").annotate(n=Count("id")).values_list("author_id", "n")
+    )  # how much each wrote in the continued sessions
+    replied: dict[int, dict[str, int]] = defaultdict(dict)
+    for author, parent_author, thread in (
+        shown(Contribution.objects.filter(parent__isnull=False))
+        .filter(Q(author=viewer, parent__author_id__in=at_event) | Q(parent__author=viewer, author_id__in=at_event))
+        .values_list("author_id", "parent__author_id", "parent_id")
+        .order_by("id")
+    ):
+        if author == viewer.pk:
+            replied[parent_author].setdefault("you replied", thread)
+        else:
+            replied[author].setdefault("replied to you", thread)
+    connections = connection_states(viewer)
     my_streams = Delegate.interests.through.objects.filter(delegate=viewer).values("stream_id")
-    common: Counter = Counter(
-        dict(
-            Delegate.interests.through.objects.filter(delegate_id__in=at_event, stream_id__in=my_streams)
-            .values("delegate_id")
-            .annotate(n=Count("id"))
-            .values_list("delegate_id", "n")
+    common: dict[int, list[str]] = defaultdict(list)
+    for delegate_id, name in (
+        Delegate.interests.through.objects.filter(delegate_id__in=at_event, stream_id__in=my_streams)
+        .order_by("stream__sort_order", "stream__name")
+        .values_list("delegate_id", "stream__name")
+    ):
+        common[delegate_id].append(name)
+
+    def rank(pk: int) -> tuple:
+        return (
+            -len(shared[pk]),
+            -bool(wrote.get(pk)),
+            -len(replied[pk]),
+            -(connections.get(pk) == "connected"),
+            -len(common[pk]),
+            pk,
         )
-    )
-    scores = {pk: 3 * shared[pk] + 2 * (pk in connected) + common[pk] for pk in others}
-    ranked = sorted((pk for pk, score in scores.items() if score > 0), key=lambda pk: (-scores[pk], pk))
+
+    ranked = sorted((pk for pk in others if shared[pk] or wrote.get(pk) or replied[pk] or common[pk]), key=rank)
     chosen: list[int] = []
     step = 4 * limit
     for start in range(0, len(ranked), step):
@@ -232,18 +289,73 @@ def people_to_meet(
         chosen += [pk for pk in batch if pk in visible][: limit - len(chosen)]
         if len(chosen) == limit:
             break
-    people = {d.pk: d for d in Delegate.objects.filter(pk__in=chosen).select_related("home_place")}
-    suggestions = []
+    people = {d.pk: d for d in Delegate.objects.filter(pk__in=[*chosen, viewer.pk]).select_related("home_place")}
+    named = set().union(*(shared[pk] for pk in chosen), *(replied[pk].values() for pk in chosen))
+    their_best = {}  # each chosen person's most-replied contribution in the continued sessions
+    for pk, author, parent, body, title in (
+        in_sessions.filter(author_id__in=chosen)
+        .order_by("-reply_count", "id")
+        .values_list("pk", "author_id", "parent_id", "body", "session__title")
+    ):
+        their_best.setdefault(author, (pk, parent or pk, body, title))
+    named |= {thread for _pk, thread, _body, _title in their_best.values()}
+    threads = {
+        pk: (f"“{excerpt(body, 7)}”", reverse("discussion:thread", args=[pk]))
+        for pk, body, title in Contribution.objects.filter(pk__in=named).values_list("pk", "body", "session__title")
+    }
+    home = people[viewer.pk].home_place
+    matches = []
     for pk in chosen:
+        person = people[pk]
         reasons = []
         if shared[pk]:
-            reasons.append(f"You both wrote in {shared[pk]} thread{'s' if shared[pk] != 1 else ''}")
-        if pk in connected:
-            reasons.append("You are connected")
+            reasons.append(Reason("You both wrote in", [threads[t] for t in sorted(shared[pk])[:1] if t in threads]))
+        elif pk in their_best:
+            reasons.append(Reason("Wrote in a thread this meetup continues", [threads[their_best[pk][1]]]))
+        for words, thread in replied[pk].items():
+            if thread in threads and thread not in shared[pk]:  # not the thread just named
+                reasons.append(Reason(words.capitalize() + " in", [threads[thread]]))
+        if connections.get(pk) == "connected":
+            reasons.append(Reason("You are connected"))
         if common[pk]:
-            reasons.append(f"{common[pk]} interest{'s' if common[pk] != 1 else ''} in common")
-        suggestions.append(Suggestion(people[pk], scores[pk], reasons))
-    return suggestions
+            reasons.append(Reason("Both interested in " + and_list(common[pk])))
+        if home and person.home_place and distance(home, person.home_place) <= NEAR_KM:
+            reasons.append(Reason("Lives near you"))
+        reasons = reasons[:MOST_REASONS]
+        best = their_best.get(pk)
+        wrote_link = (
+            (threads[best[1]][0], reverse("discussion:thread", args=[best[1]]) + f"#c-{best[0]}") if best else None
+        )
+        matches.append(Match(person, reasons, wrote_link, connections.get(pk, "")))
+    return matches
+
+
+def connection_states(viewer: Delegate) -> dict[int, str]:
+    """Everyone ``viewer`` is connected to ("connected") or has a request open with ("pending")."""
+    states = {}
+    for requester, recipient, status in Connection.objects.filter(
+        Q(requester=viewer) | Q(recipient=viewer),
+        status__in=[ConnectionStatus.ACCEPTED, ConnectionStatus.PENDING],
+    ).values_list("requester_id", "recipient_id", "status"):
+        other = recipient if requester == viewer.pk else requester
+        states[other] = "connected" if status == ConnectionStatus.ACCEPTED else states.get(other, "pending")
+    return states
+
+
+def and_list(words: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def excerpt(text: str, words: int = 8) -> str:
+    """The first ``words`` words of ``text``, with an ellipsis when cut."""
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
+def distance(a, b) -> float:
+    """Kilometres between two places."""
+    return haversine_km(float(a.latitude), float(a.longitude), float(b.latitude), float(b.longitude))
 
 
 @dataclass

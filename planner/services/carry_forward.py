@@ -23,7 +23,17 @@ def lock_tables(*, event: RegionalEventPage, size: int, by) -> MeetupTables:
     saved.table_size, saved.locked_at = size, None
     saved.save(update_fields=["table_size", "locked_at"])
     tables, _ = meetup_tables(event, size=size)
-    saved.plan = [{"number": t.number, "label": t.label, "reason": t.reason, "members": t.members} for t in tables]
+    saved.plan = [
+        {
+            "number": t.number,
+            "label": t.label,
+            "reason": t.reason,
+            "members": t.members,
+            "question": t.question,
+            "seats": {str(pk): why for pk, why in t.seats.items()},
+        }
+        for t in tables
+    ]
     saved.locked_at, saved.locked_by = timezone.now(), by
     saved.save(update_fields=["plan", "locked_at", "locked_by"])
     return saved
@@ -54,6 +64,8 @@ def move_to_table(*, event: RegionalEventPage, delegate_id: int, table_number: i
         raise TablesRefused(f"There is no table {table_number}.")
     for table in saved.plan:
         table["members"] = [pk for pk in table["members"] if pk != delegate_id]
+        table.get("seats", {}).pop(str(delegate_id), None)
         if table["number"] == table_number:
             table["members"].append(delegate_id)
+            table.setdefault("seats", {})[str(delegate_id)] = "Seated here by the organisers"
     saved.save(update_fields=["plan"])
