@@ -350,7 +350,9 @@ def and_list(words: list[str]) -> str:
 def excerpt(text: str, words: int = 8) -> str:
     """The first ``words`` words of ``text``, with an ellipsis when cut."""
     parts = text.split()
-    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+    if len(parts) <= words:
+        return text.strip()
+    return " ".join(parts[:words]).rstrip(".,;:!?") + "…"
 
 
 def distance(a, b) -> float:

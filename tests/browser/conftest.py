@@ -11,16 +11,14 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import connection
 from playwright.sync_api import sync_playwright
-from wagtail.models import Site
 
 from planner import services
 from planner.models import Visibility
 from planner.services.agenda import register_online
 from planner.services.discussion import accept_answer, moderate_contribution, post_contribution
-from tests.browser.helpers import AXE, watch_policy
+from tests.browser.helpers import AXE, restore_migrated_data, watch_policy
 from tests.factories import DelegateFactory, VenueFactory, london, make_conference, make_meetup, make_session
 from venues.gazetteer import load_gazetteer
 
@@ -77,17 +75,6 @@ def migrated_snapshot(django_db_setup, django_db_blocker) -> str:
 
     with django_db_blocker.unblock():
         return connection.creation.serialize_db_to_string()
-
-
-def restore_migrated_data(snapshot: str) -> None:
-    """Put the migrations' rows back if an earlier live-server test's flush removed them.
-    (pytest-django's serialized rollback does this when live-server tests run alone, but
-    not reliably after ordinary tests in the same run; this is Django's same mechanism.)"""
-
-    if not Site.objects.exists():
-        # Empty it again without post_migrate, whose fresh content types would clash.
-        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
-        connection.creation.deserialize_db_from_string(snapshot)
 
 
 @pytest.fixture

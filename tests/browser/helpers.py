@@ -3,6 +3,10 @@ running axe on a tab, signing in to the admin, and watching the Content Security
 
 from pathlib import Path
 
+from django.core.management import call_command
+from django.db import connection
+from wagtail.models import Site
+
 ROOT = Path(__file__).resolve().parents[2]
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -48,3 +52,14 @@ def axe_violations(tab) -> list[dict]:
     return [
         {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:3]} for v in result["violations"]
     ]
+
+
+def restore_migrated_data(snapshot: str) -> None:
+    """Put the migrations' rows back if an earlier live-server test's flush removed them.
+    (pytest-django's serialized rollback does this when live-server tests run alone, but
+    not reliably after ordinary tests in the same run; this is Django's same mechanism.)"""
+
+    if not Site.objects.exists():
+        # Empty it again without post_migrate, whose fresh content types would clash.
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(snapshot)
