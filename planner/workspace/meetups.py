@@ -13,9 +13,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST, require_safe
 
+from planner import timefmt
 from planner.converters import parse_id
+from planner.downloads import pdf_response
 from planner.models import RegionalEventPage
+from planner.packs.briefing import render_briefing
+from planner.queries.briefing import table_briefings
 from planner.queries.meetups import DEFAULT_TABLE_SIZE, facilitators, meetup_overview, meetups_for, pack_run_progress
+from planner.queries.people import viewer_delegate
 from planner.rules import roles
 from planner.services.carry_forward import TablesRefused, lock_tables, move_to_table, unlock_tables
 from planner.services.facilitation import name_facilitator, remove_facilitator
@@ -136,3 +141,28 @@ def my_meetups(request):
     meetups = meetups_for(request.user, every=roles.sees_every_meetup(request.user))
     context = {"page_title": "My meetups", "meetups": meetups}
     return TemplateResponse(request, "planner/workspace/my_meetups.html", context)
+
+
+@require_safe
+def briefing(request, event_id: int):
+    """The facilitators' briefing, a section per table: its thread and first question, what the
+    online discussion found and left open, and who sits there, why, and what they wrote."""
+    event = visible_meetup(request, event_id)
+    context = {
+        "event": event,
+        "briefings": table_briefings(event, reader=viewer_delegate(request.user)),
+        "page_title": f"Facilitators’ briefing: {event.title}",
+    }
+    return TemplateResponse(request, "planner/workspace/briefing.html", context)
+
+
+@require_safe
+def briefing_pdf(request, event_id: int):
+    """The same briefing as printable A4, one table to a page."""
+    event = visible_meetup(request, event_id)
+    pdf = render_briefing(
+        event.title,
+        f"{event.venue.town}, {timefmt.when(event.start, event.end, event.zone)}",
+        table_briefings(event, reader=viewer_delegate(request.user)),
+    )
+    return pdf_response(pdf, f"relay-briefing-{event.slug}.pdf")

@@ -18,6 +18,8 @@ urlpatterns = [
         name="planner_meetup_remove_facilitator",
     ),
     path("meetups/<id:event_id>/badges/", packs.badges, name="planner_badges"),
+    path("meetups/<id:event_id>/briefing/", meetups.briefing, name="planner_meetup_briefing"),
+    path("meetups/<id:event_id>/briefing.pdf", meetups.briefing_pdf, name="planner_meetup_briefing_pdf"),
     path(
         "meetups/<id:event_id>/packs/<id:run_id>/<str:kind>/", packs.pack_run_download, name="planner_pack_run_download"
     ),
