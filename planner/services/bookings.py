@@ -51,7 +51,6 @@ def book_meetup(*, delegate: Delegate, event: RegionalEventPage, lock: bool = Tr
     books once). Raises BookingRefused for a withdrawn or past meetup. ``now`` books as of
     another moment (the demo's story books its past meetups before they happened).
     """
-    now = now or timezone.now()
     if problem := bookable_problem(event=event, now=now):
         raise BookingRefused(problem)
     try:
@@ -60,6 +59,7 @@ def book_meetup(*, delegate: Delegate, event: RegionalEventPage, lock: bool = Tr
             existing = Booking.objects.filter(delegate=delegate, event_id=event.pk, status__in=ACTIVE_STATUSES).first()
             if existing:
                 return existing
+            now = now or timezone.now()  # read under the lock, so booking times follow the queue
             if seats.confirmed < min(event.capacity, seats.ceiling):
                 booking = Booking.objects.create(
                     delegate=delegate,
