@@ -18,7 +18,8 @@ from planner.models.people import ACTIVE_STATUSES
 from planner.packs.badges import Badge
 from planner.queries import carry_forward as cf
 from planner.queries import tables as tables_query
-from planner.queries.people import visible_delegates
+from planner.queries.briefing import role_line
+from planner.queries.people import visible_delegates, waitlist_positions
 from planner.queries.programme import meetup_agenda
 from venues.geography import haversine_km
 
@@ -45,7 +46,7 @@ class CarriedSession:
 @dataclass
 class PersonToMeet:
     name: str
-    organisation: str
+    organisation: str  # "Role, Organisation" as far as given
     reasons: str
 
 
@@ -68,6 +69,10 @@ class PackContext:
     table: str
     table_people: str
     made_at: datetime
+    status: str = ""  # "You have a place." or "Waiting list – no. N, not a place yet."
+    table_question: str = ""
+    table_seats: list[tuple[str, str]] = field(default_factory=list)  # (name, why), the delegate first
+    table_others: int = 0  # at the table but private
     conference: str = ""
     online_only: bool = False
 
@@ -138,6 +143,7 @@ def pack_context(*, delegate, event=None, conference=None, base_url: str = "") -
         )
     venue, zone = event.venue, event.zone
     booking = Booking.objects.filter(delegate=delegate, event=event, status__in=ACTIVE_STATUSES).first()
+    confirmed = booking is not None and booking.status == BookingStatus.CONFIRMED  # a waiting place has no door code
     agenda = [
         AgendaLine(
             f"{item.start_time:%H:%M}–{item.end_time:%H:%M}",
@@ -160,7 +166,7 @@ def pack_context(*, delegate, event=None, conference=None, base_url: str = "") -
     ]
     booked = cf.attendee_ids(event)
     people = [
-        PersonToMeet(s.delegate.name, s.delegate.organisation, " · ".join(s.reason_texts))
+        PersonToMeet(s.delegate.name, role_line(s.delegate), " · ".join(s.reason_texts))
         for s in cf.people_to_meet(event, viewer=delegate, booked=booked)
     ]
     tables, _saved = tables_query.cached_tables(event, booked=booked)
@@ -183,7 +189,8 @@ def pack_context(*, delegate, event=None, conference=None, base_url: str = "") -
         zone_note=f"Meetup times are local to the venue ({zone.key}); online sessions are in {viewer_zone.key}.",
         venue_lines=[venue.name, *venue.address_lines],
         access=venue.accessibility_notes,
-        check_in_url=(base_url + reverse("check_in", args=[check_in_token(booking.pk)])) if booking else "",
+        check_in_url=(base_url + reverse("check_in", args=[check_in_token(booking.pk)])) if confirmed else "",
+        status=place_status(booking),
         meetup_agenda=agenda,
         getting_there=getting_there,
         map_points=points,
@@ -191,7 +198,20 @@ def pack_context(*, delegate, event=None, conference=None, base_url: str = "") -
         people=people,
         table=f"Table {mine.number}: {mine.label}" if mine else "",
         table_people=table_people(mine, delegate.name),
+        table_question=mine.question if mine else "",
+        table_seats=mine.seats if mine else [],
+        table_others=mine.others if mine else 0,
     )
+
+
+def place_status(booking) -> str:
+    """What the pack says about the delegate's place, never more than it is."""
+    if booking is None:
+        return ""
+    if booking.status == BookingStatus.WAITLISTED:
+        position = waitlist_positions([booking]).get(booking.pk)
+        return f"Waiting list – no. {position}, not a place yet." if position else "Waiting list: not a place yet."
+    return "You have a place."
 
 
 def table_people(table, own_name: str) -> str:

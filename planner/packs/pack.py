@@ -1,6 +1,7 @@
-"""A delegate's pack as an A4 PDF: cover with the check-in QR code, their agenda, getting
-there (with a small map drawn from coordinates), where the online conference left off,
-people to meet and their table, and notes pages. Data in (``PackContext``), bytes out."""
+"""A delegate's pack as an A4 PDF, in the order of their day as the meetup page shows it:
+cover with their place and (for a confirmed place) the check-in QR code, their table, people
+to meet, their agenda, where the online conference left off, getting there (with a small map
+drawn from coordinates), and notes pages. Data in (``PackContext``), bytes out."""
 
 import math
 from io import BytesIO
@@ -135,12 +136,42 @@ def render_pack(ctx) -> bytes:
         *[Paragraph(escape(line), s["body"]) for line in ctx.venue_lines],
         Spacer(1, 8 * mm),
     ]
+    if ctx.status:
+        story.append(Paragraph(f"<b>{escape(ctx.status)}</b>", s["body"]))
     if ctx.check_in_url:
         story += [
             QrCode(ctx.check_in_url, 40 * mm),
             Paragraph("Show this code at the welcome desk to check in.", s["small"]),
         ]
     story.append(PageBreak())
+    if not ctx.online_only:  # the delegate's day first: their table, then whom to meet
+        story.append(Heading("Your table", s["h2"], "table"))
+        if ctx.table:
+            story.append(Paragraph(f"<b>{escape(ctx.table)}</b>", s["body"]))
+            if ctx.table_question:
+                story.append(Paragraph(f"<b>First question:</b> {escape(ctx.table_question)}", s["body"]))
+            for name, why in ctx.table_seats:
+                story.append(Paragraph(f"• <b>{escape(name)}</b> – {escape(why)}", s["body"]))
+            if ctx.table_others:
+                others = ctx.table_others
+                story.append(
+                    Paragraph(
+                        f"And {others} other{'s' if others != 1 else ''} who keep{'s' if others == 1 else ''} "
+                        "their profile private.",
+                        s["small"],
+                    )
+                )
+        else:
+            story.append(Paragraph("Tables are set once your place is confirmed.", s["body"]))
+        story.append(Heading("People to meet", s["h2"], "people"))
+        if ctx.people:
+            for person in ctx.people:
+                who = escape(person.name) + (f", {escape(person.organisation)}" if person.organisation else "")
+                story.append(Paragraph(f"<b>{who}</b> — {escape(person.reasons)}", s["body"]))
+        else:
+            story.append(
+                Paragraph("No suggestions yet: join the online discussions to find people to meet.", s["body"])
+            )
     story.append(Heading("Your agenda", s["h2"], "agenda"))
     story.append(Paragraph(escape(ctx.zone_note), s["small"]))
     rows = [
@@ -163,14 +194,6 @@ def render_pack(ctx) -> bytes:
     else:
         story.append(Paragraph("None yet: star sessions on the programme to list them here.", s["body"]))
     if not ctx.online_only:
-        story.append(Heading("Getting there", s["h2"], "getting-there"))
-        story += [Paragraph(escape(line), s["body"]) for line in ctx.venue_lines]
-        if ctx.access:
-            story.append(Paragraph(f"<b>Access:</b> {escape(ctx.access)}", s["body"]))
-        if ctx.getting_there:
-            story.append(Paragraph(escape(ctx.getting_there), s["body"]))
-        if ctx.map_points:
-            story += [Spacer(1, 4 * mm), small_map(ctx.map_points, 120 * mm, 60 * mm, regular)]
         story.append(Heading("Where the online conference left off", s["h2"], "left-off"))
         if not ctx.left_off:
             story.append(Paragraph("This meetup does not continue an online session.", s["body"]))
@@ -185,19 +208,14 @@ def render_pack(ctx) -> bytes:
                     block += [Paragraph(f"<b>{label}</b>", s["body"]), *bullet_list(items, s["body"])]
             story.append(KeepTogether(block[:4]))
             story += block[4:]
-        story.append(Heading("People to meet", s["h2"], "people"))
-        if ctx.table:
-            story.append(Paragraph(f"<b>Your table.</b> {escape(ctx.table)}", s["body"]))
-            if ctx.table_people:
-                story.append(Paragraph(f"With {escape(ctx.table_people)}.", s["body"]))
-        if ctx.people:
-            for person in ctx.people:
-                who = escape(person.name) + (f", {escape(person.organisation)}" if person.organisation else "")
-                story.append(Paragraph(f"<b>{who}</b> — {escape(person.reasons)}", s["body"]))
-        else:
-            story.append(
-                Paragraph("No suggestions yet: join the online discussions to find people to meet.", s["body"])
-            )
+        story.append(Heading("Getting there", s["h2"], "getting-there"))
+        story += [Paragraph(escape(line), s["body"]) for line in ctx.venue_lines]
+        if ctx.access:
+            story.append(Paragraph(f"<b>Access:</b> {escape(ctx.access)}", s["body"]))
+        if ctx.getting_there:
+            story.append(Paragraph(escape(ctx.getting_there), s["body"]))
+        if ctx.map_points:
+            story += [Spacer(1, 4 * mm), small_map(ctx.map_points, 120 * mm, 60 * mm, regular)]
     story += [PageBreak(), Heading("Notes", s["h2"], "notes")]
     story.append(Spacer(1, 9 * mm))
     # A table cell's font defaults to an unembedded Helvetica, set even for an empty cell.

@@ -55,7 +55,14 @@ def test_a_pack_holds_the_name_agenda_venue_carried_findings_and_people_to_meet(
     assert any("DejaVuSans" in name for name in fonts)
     assert 3 <= len(reader.pages) <= 12
     assert reader.metadata.title == f"Delegate pack: Siân Łukasz Nguyễn, {world['meetup'].title}"
-    assert [item.title for item in reader.outline][:2] == [world["meetup"].title, "Your agenda"]
+    assert [item.title for item in reader.outline][:6] == [  # the delegate's day, in the meetup page's order
+        world["meetup"].title,
+        "Your table",
+        "People to meet",
+        "Your agenda",
+        "Where the online conference left off",
+        "Getting there",
+    ]
     assert f"Page 1 of {len(reader.pages)}" in reader.pages[0].extract_text()
 
 
@@ -64,7 +71,13 @@ def test_the_web_version_says_the_same_for_screen_readers(client, world):
     page = BeautifulSoup(client.get(f"/my/pack/{world['meetup'].pk}/").content, "html.parser")
     assert page.h1.get_text(" ", strip=True).endswith(world["meetup"].title)
     headings = [h.get_text() for h in page.select("main h2")]
-    assert headings == ["Your agenda", "Getting there", "Where the online conference left off", "People to meet"]
+    assert headings == [
+        "Your table",
+        "People to meet",
+        "Your agenda",
+        "Where the online conference left off",
+        "Getting there",
+    ]
     assert "Trusted assessors cut our delays by a third." in page.get_text()
     assert page.find("a", string="Download the PDF to print")["href"].endswith("/pdf/")
 
@@ -273,3 +286,25 @@ def test_packs_drawn_before_a_delegate_renames_or_hides_are_withdrawn_not_served
     combined = planner_client.get(f"/admin/meetups/{meetup.pk}/packs/{fresh.pk}/combined/")
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(combined.content)).pages)
     assert "Asha Patel" not in text if change == "rename" else "Asha Patel" in text  # her own pack
+
+
+def test_a_waiting_delegates_pack_says_so_and_carries_no_check_in_code(client, world, conference):
+    meetup = world["meetup"]
+    meetup.capacity = 3
+    meetup.save_revision().publish()
+    late = person(conference, "Late Lou")
+    book_meetup(delegate=late, event=meetup)
+    ctx = pack_context(delegate=late, event=meetup.specific, base_url="https://relay.example")
+    assert ctx.status == "Waiting list – no. 1, not a place yet." and ctx.check_in_url == ""
+    text = words(render_pack(ctx))
+    assert "Waiting list – no. 1, not a place yet." in text and "welcome desk" not in text
+    assert "Tables are set once your place is confirmed." in text
+
+
+def test_a_confirmed_pack_leads_with_the_table_its_question_and_why_each_person_sits_there(world):
+    ctx = pack_context(delegate=world["asha"], event=world["meetup"].specific, base_url="https://relay.example")
+    text = words(render_pack(ctx))
+    assert text.index("Your table") < text.index("People to meet") < text.index("Your agenda")
+    assert "First question: Who funds step-down flats?" in text
+    assert "• You – Wrote in this thread" in text and "Hidden Hannah" not in text
+    assert "And 1 other who keeps their profile private." in text
