@@ -89,6 +89,9 @@ class Contribution(models.Model):
         related_name="outcomes",
         help_text="An outcome a facilitator brought back from this meetup's table.",
     )
+    from_table = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="On a meetup outcome: the discussion table it came from, if one."
+    )
 
     class Meta:
         ordering = ["id"]

@@ -2,6 +2,8 @@
 carries from the online conference (where the discussion left off, who is coming, people to
 meet, the tables), each following the one visibility rule."""
 
+from django.utils import timezone
+
 from planner.queries import carry_forward, people
 from planner.queries import programme as queries
 from planner.queries import tables as tables_query
@@ -48,6 +50,7 @@ def carry_forward_context(page, request, viewer) -> dict:
         "your_table": next((table for table in shown_tables if table.yours), None),
         "tables_locked": bool(saved and saved.is_locked),
         "can_post_outcome": bool(sessions) and roles.can_post_outcome(request.user, page),
+        "meetup_started": page.start <= timezone.now(),
         "continued": sessions,
     }
 

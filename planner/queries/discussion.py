@@ -44,7 +44,8 @@ def label_authors(contributions: list[Contribution], viewer: Delegate | None) ->
         name = names.get(contribution.author_id, HIDDEN_NAME)
         contribution.author_shown = name != HIDDEN_NAME and not contribution.from_meetup_id
         if contribution.from_meetup_id:  # a facilitator speaking for the room, not for themself
-            contribution.author_label = f"From the {contribution.from_meetup.venue.town} meetup"
+            table = f", table {contribution.from_table}" if contribution.from_table else ""
+            contribution.author_label = f"From the {contribution.from_meetup.venue.town} meetup{table}"
         elif contribution.author_id is None:
             contribution.author_label = ERASED_NAME
         else:

@@ -21,7 +21,8 @@ from planner.models import (
     Theme,
 )
 from planner.models.discussion import BODY_MAX_LENGTH
-from planner.queries.carry_forward import continued_sessions
+from planner.queries.carry_forward import attendee_ids, continued_sessions
+from planner.queries.tables import cached_tables
 from planner.rules.discussion import MODERATE_PERMISSION, can_edit
 from planner.rules.roles import can_post_outcome
 
@@ -233,22 +234,36 @@ def add_theme(*, conference, name: str, description: str = "") -> Theme:
 
 
 @transaction.atomic
-def post_meetup_outcome(*, event, session: SessionPage, body: str, by) -> Contribution:
+def post_meetup_outcome(
+    *, event, session: SessionPage, body: str, by, table: int | None = None, now=None
+) -> Contribution:
     """A facilitator brings a table's conclusion back into the online thread it continued:
-    a new thread on ``session``, shown as "From the <town> meetup"."""
+    a new thread on ``session``, shown as "From the <town> meetup" (", table N" when tied to
+    one of its tables). Refused before the meetup has started: there is nothing to report."""
 
     if not can_post_outcome(by, event):
         raise DiscussionRefused("Only this meetup's facilitators can post its outcomes.")
+    now = now or timezone.now()
+    if now < event.start:
+        raise DiscussionRefused("Outcomes can be posted once the meetup has started: come back on the day.", status=400)
     if session.pk not in {s.pk for s in continued_sessions(event)}:
         raise DiscussionRefused("This meetup does not continue that session.", status=400)
+    if table is not None and table not in table_numbers(event):
+        raise DiscussionRefused(f"This meetup has no table {table}.", status=400)
     text = validate_body(body)
-    now = timezone.now()
     return Contribution.objects.create(
         session=session,
         author=Delegate.objects.filter(user=by).first(),
         from_meetup=event,
+        from_table=table,
         body=text,
         body_html=render_markdown(text),
         created_at=now,
         last_activity_at=now,
     )
+
+
+def table_numbers(event) -> set[int]:
+    """The numbers of the meetup's tables as they stand (the locked plan, or today's suggestion)."""
+    tables, _saved = cached_tables(event, booked=attendee_ids(event))
+    return {t.number for t in tables}

@@ -247,11 +247,16 @@ def outcome(request, event_id: int):
         return refused(request, DiscussionRefused("Choose one of the sessions this meetup continues.", status=400))
     try:
         contribution = post_meetup_outcome(
-            event=event, session=session, body=request.POST.get("body", ""), by=request.user
+            event=event,
+            session=session,
+            body=request.POST.get("body", ""),
+            by=request.user,
+            table=parse_id(request.POST.get("table")),
         )
     except DiscussionRefused as refusal:
         return refused(request, refusal, session=session)
     except ValidationError as error:
         return refused(request, DiscussionRefused(error.messages[0], status=400), session=session)
-    messages.success(request, f"Posted to “{session.title}” as from the {event.venue.town} meetup.")
+    table = f", table {contribution.from_table}" if contribution.from_table else ""
+    messages.success(request, f"Posted to “{session.title}” as from the {event.venue.town} meetup{table}.")
     return redirect(reads.contribution_path(contribution))

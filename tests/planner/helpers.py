@@ -2,8 +2,12 @@
 the admin's page forms as a browser posts them."""
 
 import re
+from datetime import timedelta
 
+from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+
+from planner.models import RegionalEventPage
 
 
 def link_in(message) -> str:
@@ -43,3 +47,11 @@ def conference_form(**overrides):
     }
     data.update(overrides)
     return nested_form_data(data)
+
+
+def started(meetup):
+    """``meetup`` moved to have started an hour ago (its bookings stay), for what can only
+    happen on the day, such as posting outcomes."""
+    RegionalEventPage.objects.filter(pk=meetup.pk).update(start=timezone.now() - timedelta(hours=1))
+    meetup.refresh_from_db()
+    return meetup

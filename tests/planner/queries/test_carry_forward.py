@@ -22,6 +22,7 @@ from planner.services.discussion import moderate_contribution, post_contribution
 from planner.services.facilitation import name_facilitator
 from tests.factories import UserFactory, london, make_meetup, make_session
 from tests.factories import registered_person as person
+from tests.planner.helpers import started
 from tests.querycount import queries_for
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +147,10 @@ def test_facilitators_post_outcomes_back_into_the_thread_it_continued(client, wo
     facilitator = UserFactory(email="facilitator@council.gov.uk")
     name_facilitator(event=meetup, email="facilitator@council.gov.uk")
     client.force_login(facilitator)
+    early = client.post(f"/meetups/{meetup.pk}/outcome/", {"session": continued.pk, "body": "Too soon to say."})
+    assert early.status_code == 400 and "once the meetup has started" in text(early)
+    assert "once the meetup has started, you can post" in text(client.get(meetup.url))
+    started(meetup)
     assert "Post an outcome back online" in text(client.get(meetup.url))
     response = client.post(
         f"/meetups/{meetup.pk}/outcome/",
@@ -164,11 +169,31 @@ def test_facilitators_post_outcomes_back_into_the_thread_it_continued(client, wo
     assert Contribution.objects.filter(from_meetup=meetup).count() == 1  # still only the facilitator's
 
 
+def test_an_outcome_can_come_from_one_table_and_says_so(client, world):
+    meetup, continued = started(world["meetup"]), world["continued"]
+    facilitator = UserFactory(email="facilitator@council.gov.uk")
+    name_facilitator(event=meetup, email=facilitator.email)
+    client.force_login(facilitator)
+    response = client.post(
+        f"/meetups/{meetup.pk}/outcome/",
+        {"session": continued.pk, "table": "1", "body": "Table 1 will pilot weekend discharge."},
+        follow=True,
+    )
+    assert "From the Leeds meetup, table 1" in text(response)
+    assert Contribution.objects.get(from_meetup=meetup).from_table == 1
+    no_such = client.post(f"/meetups/{meetup.pk}/outcome/", {"session": continued.pk, "table": "99", "body": "x"})
+    assert no_such.status_code == 400 and "has no table 99" in text(no_such)
+
+
 def test_the_findings_page_says_what_each_region_added(client, world):
     facilitator = UserFactory(is_superuser=True)
 
     post_meetup_outcome(
-        event=world["meetup"], session=world["continued"], body="Pilot a trusted assessor.", by=facilitator
+        event=world["meetup"],
+        session=world["continued"],
+        body="Pilot a trusted assessor.",
+        by=facilitator,
+        now=world["meetup"].end,
     )
     page = text(client.get(world["conference"].url + "findings/"))
     assert "What the regions added" in page and "North West meetup" in page and "Pilot a trusted assessor." in page

@@ -14,6 +14,7 @@ from planner.packs.context import check_in_token
 from planner.services.bookings import book_meetup
 from planner.services.facilitation import name_facilitator
 from tests.factories import DelegateFactory, UserFactory, make_meetup, make_session
+from tests.planner.helpers import started
 from tests.querycount import queries_for
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +106,7 @@ def test_a_facilitator_posts_outcomes_for_their_own_meetup_only(two_meetups):
     DelegateFactory(user=facilitator)
     name_facilitator(event=a, email="door@leeds.gov.uk")
     browser = browser_for(facilitator)
+    started(a), started(b)
     browser.post(f"/meetups/{b.pk}/outcome/", {"session": session.pk, "body": "Not ours to say."})
     assert not Contribution.objects.exists()
     browser.post(f"/meetups/{a.pk}/outcome/", {"session": session.pk, "body": "Our table agreed a pilot."})
