@@ -3,6 +3,7 @@ a meetup's carry-forward and the planner's workspace."""
 
 import statistics
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -11,7 +12,8 @@ from django.test import Client
 
 from bench.scenes import fill_discussion
 from bench.timing import measure, measure_posts
-from planner.models import Booking, Contribution, Delegate, RegionalEventPage, SessionPage
+from planner import services
+from planner.models import Booking, BookingStatus, Contribution, Delegate, RegionalEventPage, SessionPage
 from planner.queries import carry_forward as cf
 from planner.queries.geography import delegate_towns
 from planner.queries.tables import meetup_tables
@@ -80,6 +82,7 @@ def measure_carry_forward(conference, repeat: int) -> None:
     admin.force_login(planner)
     median, queries, status = measure(admin, f"/admin/meetups/{meetup.pk}/dashboard/", max(3, repeat // 3))
     print(f"{'meetup dashboard (planner)':<28}{median:>10.1f}{queries:>9}{status:>8}")
+    crowded_meetup_pages(conference, meetup, repeat)
     sessions = [s.pk for s in cf.continued_sessions(meetup)]
     writers = list(
         Contribution.objects.filter(session_id__in=sessions, author__isnull=False)
@@ -112,3 +115,48 @@ def measure_workspace(conference, big, repeat: int) -> None:
         print(f"{f'programme view ({sessions})':<28}{median:>10.1f}{queries:>9}{status:>8}")
     median, queries, status = measure(client, "/admin/", repeat)
     print(f"{'admin home with panels':<28}{median:>10.1f}{queries:>9}{status:>8}")
+
+
+def crowded_meetup_pages(conference, template, repeat: int) -> None:
+    """The signed-in meetup page (the delegate's day) at 120 and at 2,000 confirmed (or as
+    many delegates as there are): copies of ``template``'s agenda, booked in bulk with the
+    people who wrote in its sessions first, so the page has tables, people and digests."""
+    sessions = [s.pk for s in cf.continued_sessions(template)]
+    writers = list(
+        Contribution.objects.filter(session_id__in=sessions, author__isnull=False)
+        .values_list("author_id", flat=True)
+        .distinct()
+        .order_by("author_id")
+    )
+    everyone = list(dict.fromkeys(writers + list(Delegate.objects.order_by("pk").values_list("pk", flat=True)[:4000])))
+    for size in (120, 2000):
+        size = min(size, len(everyone))
+        slug = f"bench-crowd-{size}"
+        meetup = RegionalEventPage.objects.filter(slug=slug).first()
+        if meetup is None:
+            meetup = services.add_meetup(
+                conference=conference,
+                title=f"Bench meetup, {size} booked",
+                slug=slug,
+                venue=template.venue,
+                start=template.start + timedelta(days=90),
+                end=template.end + timedelta(days=90),
+                capacity=size,
+                agenda=[
+                    services.AgendaItemPlan(
+                        title=item.title,
+                        start_time=item.start_time,
+                        end_time=item.end_time,
+                        continues=list(item.continues.all()),
+                    )
+                    for item in template.agenda_items.all()
+                ],
+            )
+            Booking.objects.bulk_create(
+                [Booking(delegate_id=pk, event=meetup, status=BookingStatus.CONFIRMED) for pk in everyone[:size]]
+            )
+        viewer = Delegate.objects.get(pk=everyone[0])
+        signed_in = Client()
+        signed_in.force_login(viewer.user)
+        median, queries, status = measure(signed_in, meetup.url, repeat)
+        print(f"{f'meetup day, {size:,} booked':<28}{median:>10.1f}{queries:>9}{status:>8}")
