@@ -270,6 +270,8 @@ def people_to_meet(
     ):
         common[delegate_id].append(name)
 
+    near = neighbours(viewer, at_event)
+
     def rank(pk: int) -> tuple:
         return (
             -len(shared[pk]),
@@ -277,10 +279,13 @@ def people_to_meet(
             -len(replied[pk]),
             -(connections.get(pk) == "connected"),
             -len(common[pk]),
+            -(pk in near),
             pk,
         )
 
-    ranked = sorted((pk for pk in others if shared[pk] or wrote.get(pk) or replied[pk] or common[pk]), key=rank)
+    ranked = sorted(
+        (pk for pk in others if shared[pk] or wrote.get(pk) or replied[pk] or common[pk] or pk in near), key=rank
+    )
     chosen: list[int] = []
     step = 4 * limit
     for start in range(0, len(ranked), step):
@@ -303,7 +308,6 @@ def people_to_meet(
         pk: (f"“{excerpt(body, 7)}”", reverse("discussion:thread", args=[pk]))
         for pk, body, title in Contribution.objects.filter(pk__in=named).values_list("pk", "body", "session__title")
     }
-    home = people[viewer.pk].home_place
     matches = []
     for pk in chosen:
         person = people[pk]
@@ -319,7 +323,7 @@ def people_to_meet(
             reasons.append(Reason("You are connected"))
         if common[pk]:
             reasons.append(Reason("Both interested in " + and_list(common[pk])))
-        if home and person.home_place and distance(home, person.home_place) <= NEAR_KM:
+        if pk in near:
             reasons.append(Reason("Lives near you"))
         reasons = reasons[:MOST_REASONS]
         best = their_best.get(pk)
@@ -355,9 +359,23 @@ def excerpt(text: str, words: int = 8) -> str:
     return " ".join(parts[:words]).rstrip(".,;:!?") + "…"
 
 
-def distance(a, b) -> float:
-    """Kilometres between two places."""
-    return haversine_km(float(a.latitude), float(a.longitude), float(b.latitude), float(b.longitude))
+def neighbours(viewer: Delegate, among) -> set[int]:
+    """Which of ``among`` (ids or a subquery) live within ``NEAR_KM`` of the viewer's home town."""
+    home = Delegate.objects.filter(pk=viewer.pk).values_list("home_place__latitude", "home_place__longitude").first()
+    if not home or home[0] is None:
+        return set()
+    lat, lon = float(home[0]), float(home[1])
+    box = NEAR_KM / 111  # degrees of latitude; longitude's are shorter, so its box is wider
+    rows = Delegate.objects.filter(
+        pk__in=among,
+        home_place__latitude__range=(lat - box, lat + box),
+        home_place__longitude__range=(lon - 2 * box, lon + 2 * box),
+    ).values_list("pk", "home_place__latitude", "home_place__longitude")
+    return {
+        pk
+        for pk, their_lat, their_lon in rows
+        if pk != viewer.pk and haversine_km(lat, lon, float(their_lat), float(their_lon)) <= NEAR_KM
+    }
 
 
 @dataclass

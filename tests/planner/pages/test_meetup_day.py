@@ -2,6 +2,8 @@
 first question and why each person sits there), people to meet with concrete reasons; then
 the agenda, the digest, who's coming by organisation and every table, folded."""
 
+from decimal import Decimal
+
 import pytest
 from bs4 import BeautifulSoup
 
@@ -15,6 +17,7 @@ from planner.services.discussion import post_contribution
 from tests.factories import make_session
 from tests.factories import registered_person as person
 from tests.querycount import queries_for
+from venues.models import Place
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +179,26 @@ def test_the_anonymous_page_keeps_its_order_without_a_day(client, world):
     page = page_of(client, world["meetup"])
     assert page.select_one("#your-table") is None and page.select_one("#people-to-meet") is None
     assert [a["href"] for a in page.select("nav.contents a")][0] == "#agenda"
+
+
+def test_after_everything_shared_people_who_live_near_you_come_next(world, conference):
+    asha, meetup = world["asha"], world["meetup"]
+
+    def town(name, geonameid, lat, lon):
+        return Place.objects.create(
+            geonameid=geonameid, name=name, ascii_name=name.lower(), region="ENG", latitude=lat, longitude=lon
+        )
+
+    asha.home_place = town("Salford", 1, Decimal("53.4875"), Decimal("-2.2901"))
+    asha.save()
+    neighbour = person(conference, "Nia Neighbour", Visibility.EVERYONE)
+    neighbour.home_place = town("Stockport", 2, Decimal("53.4084"), Decimal("-2.1493"))  # 13 km away
+    neighbour.save()
+    faraway = person(conference, "Fen Faraway", Visibility.EVERYONE)
+    faraway.home_place = town("Truro", 3, Decimal("50.2632"), Decimal("-5.0510"))
+    faraway.save()
+    for delegate in (neighbour, faraway):
+        book_meetup(delegate=delegate, event=meetup)
+    matches = people_to_meet(meetup, viewer=asha)
+    assert [m.delegate.name for m in matches] == ["Tom Okafor", "Nia Neighbour"]  # nothing in common: not listed
+    assert matches[-1].reason_texts == ["Lives near you"]
