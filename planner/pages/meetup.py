@@ -9,6 +9,8 @@ from planner.queries import programme as queries
 from planner.queries import tables as tables_query
 from planner.rules import roles
 
+TABLES_SHOWN = 40  # on the page; a 2,000-place meetup's 334 tables are the organisers' to read
+
 
 def context(page, request, context: dict) -> dict:
     """``context`` (Wagtail's) with availability, the agenda and, once saved, the carry-forward."""
@@ -45,8 +47,12 @@ def carry_forward_context(page, request, viewer) -> dict:
         "coming_by_organisation": by_organisation(listed[: carry_forward.COMING_SHOWN]),
         "coming_listed": len(listed),
         "coming_more": max(len(listed) - carry_forward.COMING_SHOWN, 0),
-        "people_to_meet": carry_forward.people_to_meet(page, viewer=viewer, booked=booked) if viewer else [],
+        "people_to_meet": carry_forward.people_to_meet(page, viewer=viewer, booked=booked, sessions=sessions)
+        if viewer
+        else [],
         "tables": shown_tables,
+        "tables_shown": TABLES_SHOWN,
+        "tables_shown_negative": -TABLES_SHOWN,
         "your_table": next((table for table in shown_tables if table.yours), None),
         "tables_locked": bool(saved and saved.is_locked),
         "can_post_outcome": bool(sessions) and roles.can_post_outcome(request.user, page),

@@ -151,7 +151,9 @@ def whos_coming(event: RegionalEventPage, *, viewer: Delegate | None, booked: li
     """Confirmed delegates the viewer may see, by name; for a delegate, each marked if they
     are connected or discussed together. Only the viewer sees their own marks."""
     booked = attendee_ids(event) if booked is None else booked
-    people = list(visible_delegates(viewer, among=booked).select_related("home_place").order_by("name", "pk"))
+    people = list(
+        visible_delegates(viewer, among=booked).only("pk", "name", "role", "organisation").order_by("name", "pk")
+    )
     attendees = [Attendee(person) for person in people]
     if viewer is not None and attendees:
         ids = {a.delegate.pk for a in attendees} - {viewer.pk}
@@ -223,7 +225,12 @@ MOST_REASONS = 3  # the most telling; a card with six reasons reads as none
 
 
 def people_to_meet(
-    event: RegionalEventPage, *, viewer: Delegate, booked: list[int] | None = None, limit: int = 8
+    event: RegionalEventPage,
+    *,
+    viewer: Delegate,
+    booked: list[int] | None = None,
+    limit: int = 8,
+    sessions: list[SessionPage] | None = None,
 ) -> list[Match]:
     """Visible delegates coming to ``event`` the viewer should meet, each with concrete reasons.
 
@@ -238,7 +245,7 @@ def people_to_meet(
     if not others:
         return []
     at_event = Booking.objects.filter(event=event).values("delegate_id")  # a superset of ``booked``
-    sessions = [session.pk for session in continued_sessions(event)]
+    sessions = [session.pk for session in (continued_sessions(event) if sessions is None else sessions)]
     in_sessions = shown(Contribution.objects.filter(session_id__in=sessions, author_id__in=at_event))
     mine = threads_of([viewer.pk], session_ids=sessions).get(viewer.pk, set())
     shared: dict[int, set[int]] = defaultdict(set)
