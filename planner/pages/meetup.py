@@ -57,6 +57,7 @@ def carry_forward_context(page, request, viewer) -> dict:
         "tables_locked": bool(saved and saved.is_locked),
         "can_post_outcome": bool(sessions) and roles.can_post_outcome(request.user, page),
         "meetup_started": page.start <= timezone.now(),
+        "runs_it": request.user.is_authenticated and roles.can_see_meetup_people(request.user, page),
         "continued": sessions,
     }
 

@@ -75,3 +75,13 @@ def test_the_briefing_costs_the_same_queries_with_more_tables(client, world, fac
         book_meetup(delegate=delegate, event=world["meetup"])
         post_contribution(author=delegate, session=world["continued"], body=f"Our point {n} is this.")
     assert queries_for(client, url) == few
+
+
+def test_the_meetup_page_points_its_facilitator_to_the_dashboard_and_briefing(client, world, facilitator):
+    page = BeautifulSoup(client.get(world["meetup"].url).content, "html.parser")
+    panel = page.select_one("#running-it")
+    links = {a.get_text(): a["href"] for a in panel.select("a")}
+    assert links["Facilitators’ briefing"] == f"/admin/meetups/{world['meetup'].pk}/briefing/"
+    assert links["Its dashboard"] == f"/admin/meetups/{world['meetup'].pk}/dashboard/"
+    client.force_login(world["tom"].user)  # booked, but not running it
+    assert BeautifulSoup(client.get(world["meetup"].url).content, "html.parser").select_one("#running-it") is None
