@@ -2,6 +2,7 @@
 its filters, the meetups on a map, the speakers, and the findings (as a page and a PDF)."""
 
 from django.template.response import TemplateResponse
+from django.utils import timezone
 
 from planner.downloads import pdf_response
 from planner.packs.findings import render_findings
@@ -22,6 +23,7 @@ def context(page, request, context: dict) -> dict:
     context.update(
         viewer=viewer,
         registered=people.is_registered(page, viewer),
+        ended=bool(page.end_date) and page.end_date < timezone.localdate(timezone=page.zone),
         viewer_zone=viewer_zone,
         zone_choices=queries.common_zones(viewer_zone.key),
         timetable=queries.conference_timetable(page, tz=viewer_zone, day=day, stream=stream) if page.pk else None,

@@ -340,3 +340,9 @@ def connections_of(delegate, status: str) -> int:
         Connection.objects.filter(status=status).filter(requester=delegate).count()
         + Connection.objects.filter(status=status).filter(recipient=delegate).count()
     )
+
+
+def test_the_conference_that_has_ended_says_its_discussions_stay_open(demo, client):
+    page = " ".join(client.get(demo.url).content.decode().split())
+    assert "The online week has ended, but its discussions stay open." in page
+    assert "to register" not in page
