@@ -5,6 +5,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from planner.demo.programme import load_demo
+from planner.models import ConferencePage
+
+OLD_DEMO_SLUG = "connected-councils-2027"  # the demo before its dates followed the day it is loaded
 
 
 class Command(BaseCommand):
@@ -44,6 +47,12 @@ class Command(BaseCommand):
             )
         if scale < 1:
             raise CommandError("--scale must be 1 or more.")
+        if ConferencePage.objects.filter(slug=OLD_DEMO_SLUG).exists():
+            self.stderr.write(
+                "This database holds the old demo (fixed dates in March 2027). Its people belong to it, so the new "
+                "story would be empty: run `make clean-db` and then `make run` to rebuild it as of today."
+            )
+            return
         summary = load_demo(seed=seed, scale=scale, today=today)
         made = ", ".join(
             f"{count} {kind}{'s' if count != 1 else ''}" for kind, count in summary.created.items() if count
