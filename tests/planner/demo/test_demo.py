@@ -243,7 +243,7 @@ def test_the_printed_delegate_has_a_table_people_to_meet_connections_and_a_pack(
     assert set(wrote_in) & {page.pk for page in continued_sessions(meetup)}
     suggestions = people_to_meet(meetup, viewer=amira)
     assert len(suggestions) >= 3
-    assert any("wrote in" in " ".join(s.reasons) for s in suggestions)
+    assert any("You both wrote in" in " ".join(s.reason_texts) for s in suggestions)
     tables, _locked = meetup_tables(meetup)
     mine = [table for table in tables if amira.pk in table.members]
     assert len(mine) == 1 and len(mine[0].members) > 2 and mine[0].label
