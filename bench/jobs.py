@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from bench.load import cluster_memory_mb, redis_answers
+from bench.scenes import meetup_like
 from planner import services
 from planner.models import Booking, BookingStatus, Delegate, ImportRun, PackFile, PackRun, RegionalEventPage, Speaker
 from planner.packs.context import pack_context
@@ -57,26 +58,7 @@ def measure_pack_queue(conference, database_url: str, *, count: int) -> None:
     if count <= 0:
         return
     template = RegionalEventPage.objects.live().child_of(conference).order_by("start").first()
-    meetup = RegionalEventPage.objects.filter(slug="bench-packs").first()
-    if meetup is None:
-        meetup = services.add_meetup(
-            conference=conference,
-            title="Bench meetup for packs",
-            slug="bench-packs",
-            venue=template.venue,
-            start=template.start + timedelta(days=60),
-            end=template.end + timedelta(days=60),
-            capacity=count,
-            agenda=[
-                services.AgendaItemPlan(
-                    title=item.title,
-                    start_time=item.start_time,
-                    end_time=item.end_time,
-                    continues=list(item.continues.all()),
-                )
-                for item in template.agenda_items.all()
-            ],
-        )
+    meetup = meetup_like(template, slug="bench-packs", title="Bench meetup for packs", capacity=count, days_later=60)
     have = Booking.objects.filter(event=meetup).count()
     people = Delegate.objects.exclude(bookings__event=meetup).order_by("pk")[: max(0, count - have)]
     Booking.objects.bulk_create([Booking(delegate=d, event=meetup, status=BookingStatus.CONFIRMED) for d in people])

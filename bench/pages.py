@@ -3,16 +3,14 @@ a meetup's carry-forward and the planner's workspace."""
 
 import statistics
 import time
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.test import Client
 
-from bench.scenes import fill_discussion
+from bench.scenes import fill_discussion, meetup_like
 from bench.timing import measure, measure_posts
-from planner import services
 from planner.models import Booking, BookingStatus, Contribution, Delegate, RegionalEventPage, SessionPage
 from planner.queries import carry_forward as cf
 from planner.queries.geography import delegate_towns
@@ -132,26 +130,9 @@ def crowded_meetup_pages(conference, template, repeat: int) -> None:
     for size in (120, 2000):
         size = min(size, len(everyone))
         slug = f"bench-crowd-{size}"
-        meetup = RegionalEventPage.objects.filter(slug=slug).first()
-        if meetup is None:
-            meetup = services.add_meetup(
-                conference=conference,
-                title=f"Bench meetup, {size} booked",
-                slug=slug,
-                venue=template.venue,
-                start=template.start + timedelta(days=90),
-                end=template.end + timedelta(days=90),
-                capacity=size,
-                agenda=[
-                    services.AgendaItemPlan(
-                        title=item.title,
-                        start_time=item.start_time,
-                        end_time=item.end_time,
-                        continues=list(item.continues.all()),
-                    )
-                    for item in template.agenda_items.all()
-                ],
-            )
+        fresh = not RegionalEventPage.objects.filter(slug=slug).exists()
+        meetup = meetup_like(template, slug=slug, title=f"Bench meetup, {size} booked", capacity=size, days_later=90)
+        if fresh:
             Booking.objects.bulk_create(
                 [Booking(delegate_id=pk, event=meetup, status=BookingStatus.CONFIRMED) for pk in everyone[:size]]
             )

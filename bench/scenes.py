@@ -124,3 +124,29 @@ def fill_discussion(session, size: int) -> None:
     for thread in threads:
         thread.reply_count = sum(1 for reply in replies if reply.parent_id == thread.pk)
     Contribution.objects.bulk_update(threads, ["reply_count"])
+
+
+def meetup_like(template, *, slug: str, title: str, capacity: int, days_later: int):
+    """A bench meetup (made once, found by ``slug`` after) with ``template``'s venue and
+    agenda, so it continues the same online sessions, ``days_later`` days after it."""
+    meetup = RegionalEventPage.objects.filter(slug=slug).first()
+    if meetup is not None:
+        return meetup
+    return services.add_meetup(
+        conference=template.get_parent().specific,
+        title=title,
+        slug=slug,
+        venue=template.venue,
+        start=template.start + timedelta(days=days_later),
+        end=template.end + timedelta(days=days_later),
+        capacity=capacity,
+        agenda=[
+            services.AgendaItemPlan(
+                title=item.title,
+                start_time=item.start_time,
+                end_time=item.end_time,
+                continues=list(item.continues.all()),
+            )
+            for item in template.agenda_items.all()
+        ],
+    )
