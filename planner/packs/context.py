@@ -19,7 +19,7 @@ from planner.packs.badges import Badge
 from planner.queries import carry_forward as cf
 from planner.queries import tables as tables_query
 from planner.queries.briefing import role_line
-from planner.queries.people import visible_delegates, waitlist_positions
+from planner.queries.people import visible_names, waitlist_positions
 from planner.queries.programme import meetup_agenda
 from venues.geography import haversine_km
 
@@ -171,9 +171,8 @@ def pack_context(*, delegate, event=None, conference=None, base_url: str = "") -
     ]
     tables, _saved = tables_query.cached_tables(event, booked=booked)
     own_table = [t for t in tables if delegate.pk in t.members][:1]  # only its people need naming
-    seen = visible_delegates(delegate, among=own_table[0].members) if own_table else []
-    names = {person.pk: person.name for person in seen}
-    shown = tables_query.tables_for_viewer(own_table, names=names, shown_ids=set(names), viewer=delegate)
+    names = visible_names(delegate, own_table[0].members) if own_table else {}
+    shown = tables_query.tables_for_viewer(own_table, names=names, viewer=delegate)
     mine = shown[0] if shown else None
     getting_there = ""
     points = [(float(venue.latitude), float(venue.longitude), venue.name)] if venue.latitude is not None else []

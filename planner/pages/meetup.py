@@ -2,6 +2,8 @@
 carries from the online conference (where the discussion left off, who is coming, people to
 meet, the tables), each following the one visibility rule."""
 
+import hashlib
+
 from django.utils import timezone
 
 from planner.queries import carry_forward, people
@@ -34,25 +36,34 @@ def carry_forward_context(page, request, viewer) -> dict:
     sessions = carry_forward.continued_sessions(page)
     booked = carry_forward.attendee_ids(page)
     tables, saved = tables_query.cached_tables(page, booked=booked)
-    coming = carry_forward.whos_coming(page, viewer=viewer, booked=booked)
-    shown_ids = {attendee.delegate.pk for attendee in coming.shown}
-    names = {attendee.delegate.pk: attendee.delegate.name for attendee in coming.shown}
-    shown_tables = tables_query.tables_for_viewer(tables, names=names, shown_ids=shown_ids, viewer=viewer)
     who = (request.GET.get("who") or "").strip()[:100]
-    listed = [a for a in coming.shown if matches(a.delegate, who)] if who else coming.shown
+    coming = carry_forward.whos_coming(page, viewer=viewer, booked=booked, who=who)
+    listed_tables = tables[:TABLES_SHOWN] + [t for t in tables[TABLES_SHOWN:] if viewer and viewer.pk in t.members]
+    names = people.visible_names(
+        viewer, [pk for table in listed_tables for pk in table.members], within=carry_forward.confirmed_at(page)
+    )
+    shown_tables = tables_query.tables_for_viewer(listed_tables, names=names, viewer=viewer)
+    coming_by_organisation = by_organisation(coming.shown)
     return {
         "left_off": carry_forward.left_off(page, viewer=viewer, sessions=sessions),
         "coming": coming,
         "who": who,
-        "coming_by_organisation": by_organisation(listed[: carry_forward.COMING_SHOWN]),
-        "coming_listed": len(listed),
-        "coming_more": max(len(listed) - carry_forward.COMING_SHOWN, 0),
+        "coming_by_organisation": coming_by_organisation,
+        "coming_listed": coming.listed,
+        "coming_more": max(coming.listed - len(coming.shown), 0),
         "people_to_meet": carry_forward.people_to_meet(page, viewer=viewer, booked=booked, sessions=sessions)
         if viewer
         else [],
-        "tables": shown_tables,
-        "tables_shown": TABLES_SHOWN,
-        "tables_shown_negative": -TABLES_SHOWN,
+        "tables": shown_tables,  # the first TABLES_SHOWN, and the viewer's own
+        "tables_count": len(tables),
+        "tables_more": max(len(tables) - len(shown_tables), 0),
+        "every_table": tables,  # numbers and labels, for the outcome form
+        "fragment_keys": {  # the long folded lists are cached by what they show, so no viewer gets another's
+            "coming": fragment_key(
+                coming_by_organisation, coming.listed, who, request.path, getattr(viewer, "pk", None)
+            ),
+            "tables": fragment_key(shown_tables, len(tables)),
+        },
         "your_table": next((table for table in shown_tables if table.yours), None),
         "tables_locked": bool(saved and saved.is_locked),
         "can_post_outcome": bool(sessions) and roles.can_post_outcome(request.user, page),
@@ -62,10 +73,10 @@ def carry_forward_context(page, request, viewer) -> dict:
     }
 
 
-def matches(delegate, who: str) -> bool:
-    """Whether ``who`` is in the delegate's name, organisation or role (any case)."""
-    needle = who.casefold()
-    return any(needle in (text or "").casefold() for text in (delegate.name, delegate.organisation, delegate.role))
+def fragment_key(*shown) -> str:
+    """A digest of everything a cached fragment shows: two viewers share the fragment only
+    when it would read the same for both."""
+    return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
 
 def by_organisation(attendees: list) -> list[tuple[str, list]]:

@@ -11,14 +11,18 @@ contributions on the continued sessions and the connections between delegates.
 
 Every function costs a fixed number of queries, whatever the bookings or contributions."""
 
+import hashlib
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 
+from planner.markup import plain_text
 from planner.models import (
     Booking,
     BookingStatus,
@@ -54,6 +58,11 @@ def attendee_ids(event: RegionalEventPage, *, statuses=(BookingStatus.CONFIRMED,
     return list(
         Booking.objects.filter(event=event, status__in=statuses).order_by("id").values_list("delegate_id", flat=True)
     )
+
+
+def confirmed_at(event: RegionalEventPage) -> QuerySet:
+    """The delegates confirmed at ``event``, as a subquery to narrow other queries with."""
+    return Booking.objects.filter(event=event, status=BookingStatus.CONFIRMED).values("delegate_id")
 
 
 @dataclass
@@ -129,49 +138,81 @@ def collect_digests(sessions: list[SessionPage]) -> list[SessionDigest]:
         ),
     ):
         for row in rows:
+            words = plain_text(row.body_html).split()
+            row.summary = " ".join(words[:40]) + ("…" if len(words) > 40 else "")  # shown
+            row.short = " ".join(words[:6]) + ("…" if len(words) > 6 else "")  # names its links for screen readers
             getattr(digests[row.session_id], attribute).append(row)
     return list(digests.values())
 
 
+class Person(NamedTuple):
+    """The little of a delegate a list of names shows."""
+
+    pk: int
+    name: str
+    role: str
+    organisation: str
+
+
 @dataclass
 class Attendee:
-    delegate: Delegate
+    delegate: Person
     connected: bool = False
     discussed: bool = False
 
 
 @dataclass
 class Coming:
-    shown: list[Attendee]
+    shown: list[Attendee]  # the first ``COMING_SHOWN`` the viewer may see (matching ``who``), by name
     hidden_count: int  # booked, but not visible to this viewer
     total: int
+    listed: int = 0  # how many the viewer may see match ``who`` (everyone they may see, without one)
 
 
-def whos_coming(event: RegionalEventPage, *, viewer: Delegate | None, booked: list[int] | None = None) -> Coming:
-    """Confirmed delegates the viewer may see, by name; for a delegate, each marked if they
-    are connected or discussed together. Only the viewer sees their own marks."""
+def whos_coming(
+    event: RegionalEventPage,
+    *,
+    viewer: Delegate | None,
+    booked: list[int] | None = None,
+    who: str = "",
+    limit: int = COMING_SHOWN,
+) -> Coming:
+    """Confirmed delegates the viewer may see, by name: the first ``limit`` (of those whose
+    name, organisation or role holds ``who``, when given), with the counts of the rest; for
+    a delegate, each marked if they are connected or discussed together. Only the viewer
+    sees their own marks.
+
+    The database counts and cuts the list, so a 2,000-place meetup reads no more rows than
+    a small one; the bookings go into each query as a subquery, not as 2,000 parameters."""
     booked = attendee_ids(event) if booked is None else booked
-    people = list(
-        visible_delegates(viewer, among=booked).only("pk", "name", "role", "organisation").order_by("name", "pk")
+    visible = visible_delegates(viewer, among=confirmed_at(event))
+    seen = None
+    if who:
+        seen = visible.count()
+        visible = visible.filter(Q(name__icontains=who) | Q(organisation__icontains=who) | Q(role__icontains=who))
+    rows = list(
+        visible.annotate(listed=Window(Count("pk")))  # counted in the same query as the first page of names
+        .order_by("name", "pk")
+        .values_list("pk", "name", "role", "organisation", "listed")[:limit]
     )
-    attendees = [Attendee(person) for person in people]
+    listed = rows[0][-1] if rows else 0
+    seen = listed if seen is None else seen
+    attendees = [Attendee(Person(*row[:-1])) for row in rows]
     if viewer is not None and attendees:
-        ids = {a.delegate.pk for a in attendees} - {viewer.pk}
-        connected = connected_ids(viewer, ids)
+        ids = [attendee.delegate.pk for attendee in attendees if attendee.delegate.pk != viewer.pk]
+        connected = connected_ids(viewer)
         talked = discussed_with(viewer, ids)
         for attendee in attendees:
             attendee.connected = attendee.delegate.pk in connected
             attendee.discussed = attendee.delegate.pk in talked
-    return Coming(shown=attendees, hidden_count=len(set(booked)) - len(attendees), total=len(set(booked)))
+    total = len(set(booked))
+    return Coming(shown=attendees, hidden_count=total - seen, total=total, listed=listed)
 
 
-def connected_ids(viewer: Delegate, ids=None) -> set[int]:
-    """Which of ``ids`` (or of everyone) have an accepted connection with ``viewer``."""
+def connected_ids(viewer: Delegate) -> set[int]:
+    """Everyone with an accepted connection with ``viewer`` (a person's own few)."""
     rows = Connection.objects.filter(Q(requester=viewer) | Q(recipient=viewer), status=ConnectionStatus.ACCEPTED)
-    if ids is not None:
-        rows = rows.filter(Q(recipient_id__in=ids) | Q(requester_id__in=ids))
-    rows = rows.values_list("requester_id", "recipient_id")
-    return {a if b == viewer.pk else b for a, b in rows}
+    return {a if b == viewer.pk else b for a, b in rows.values_list("requester_id", "recipient_id")}
 
 
 def threads_of(delegate_ids, *, session_ids=None) -> dict[int, set[int]]:
@@ -185,13 +226,12 @@ def threads_of(delegate_ids, *, session_ids=None) -> dict[int, set[int]]:
     return threads
 
 
-def discussed_with(viewer: Delegate, ids) -> set[int]:
-    """Which of ``ids`` wrote in a thread the viewer wrote in."""
-    mine = threads_of([viewer.pk]).get(viewer.pk, set())
-    if not mine:
-        return set()
-    rows = shown(Contribution.objects.filter(Q(pk__in=mine) | Q(parent_id__in=mine), author_id__in=ids))
-    return set(rows.values_list("author_id", flat=True))
+def discussed_with(viewer: Delegate, among) -> set[int]:
+    """Which of ``among`` (ids or a subquery of them) wrote in a thread the viewer wrote in."""
+    mine = shown(Contribution.objects.filter(author=viewer)).annotate(thread=Coalesce("parent_id", "id"))
+    mine = mine.values("thread")
+    rows = shown(Contribution.objects.filter(Q(pk__in=mine) | Q(parent_id__in=mine), author_id__in=among))
+    return set(rows.values_list("author_id", flat=True).distinct())
 
 
 @dataclass
@@ -210,7 +250,7 @@ class Match:
     """A person to meet at a meetup: who, why (most telling first), where to read what they
     wrote and the state of the viewer's connection with them ("connected", "pending" or "")."""
 
-    delegate: Delegate
+    delegate: Person
     reasons: list[Reason]
     wrote: tuple[str, str] | None = None
     connection: str = ""
@@ -222,6 +262,29 @@ class Match:
 
 NEAR_KM = 40  # "lives near you": the same travel-to-work area, roughly
 MOST_REASONS = 3  # the most telling; a card with six reasons reads as none
+
+
+MEET_CACHE_SECONDS = 120
+CANDIDATES = 64  # ranked and remembered per viewer; the visibility rule then picks from them
+
+
+@dataclass
+class Candidate:
+    """What one booked person has in common with the viewer, as ``rank_candidates`` found it."""
+
+    pk: int
+    shared: list[int]  # threads of the continued sessions you both wrote in
+    wrote: bool  # wrote in the continued sessions at all
+    replied: dict[str, int]  # "you replied" / "replied to you": the first such thread
+    common: list[str]  # interests you share, by name
+    near: bool  # lives within NEAR_KM
+    best: tuple[int, int] | None  # their most-replied contribution there and its thread
+
+
+def bookings_fingerprint(booked: list[int]) -> str:
+    """A short digest of a meetup's bookings (ids in booking order): it changes with any
+    booking, cancellation or promotion, so caches keyed by it follow the bookings exactly."""
+    return hashlib.blake2b(array("q", booked).tobytes(), digest_size=8).hexdigest()
 
 
 def people_to_meet(
@@ -237,13 +300,70 @@ def people_to_meet(
     Ranked first by the threads of the sessions this meetup continues (those you both wrote
     in, then whether they wrote in them at all), then replies between the two of you, an
     existing connection, the interests you share, and living near each other; ties go to
-    the lower id. Everyone booked is scored with the bookings as a subquery (a 2,000-place
-    meetup would otherwise put 2,000 parameters in each query); only the best-scored are then
-    checked against the visibility rule, a few at a time. A fixed number of queries."""
+    the lower id. The ranking (``rank_candidates``) is remembered for two minutes per viewer
+    and set of bookings; names, the visibility rule and connections are read fresh on every
+    call. Three queries when remembered, a fixed number when not."""
     booked = attendee_ids(event) if booked is None else booked
+    key = f"relay:meet:{event.pk}:{viewer.pk}:{bookings_fingerprint(booked)}"
+    found = cache.get(key)
+    if found is None:
+        found = rank_candidates(event, viewer=viewer, booked=booked, sessions=sessions)
+        cache.set(key, found, MEET_CACHE_SECONDS)
+    candidates, threads = found
+    connections = connection_states(viewer)
+    candidates = sorted(
+        candidates,
+        key=lambda c: (
+            -len(c.shared),
+            -c.wrote,
+            -len(c.replied),
+            -(connections.get(c.pk) == "connected"),
+            -len(c.common),
+            -c.near,
+            c.pk,
+        ),
+    )
+    people = {
+        row[0]: Person(*row)
+        for row in visible_delegates(viewer, among=[c.pk for c in candidates]).values_list(
+            "pk", "name", "role", "organisation"
+        )
+    }
+    matches = []
+    for candidate in [c for c in candidates if c.pk in people][:limit]:
+        reasons = []
+        if candidate.shared:
+            reasons.append(Reason("You both wrote in", [threads[t] for t in candidate.shared[:1] if t in threads]))
+        elif candidate.best:
+            reasons.append(Reason("Wrote in a thread this meetup continues", [threads[candidate.best[1]]]))
+        for words, thread in candidate.replied.items():
+            if thread in threads and thread not in candidate.shared:  # not the thread just named
+                reasons.append(Reason(words.capitalize() + " in", [threads[thread]]))
+        if connections.get(candidate.pk) == "connected":
+            reasons.append(Reason("You are connected"))
+        if candidate.common:
+            reasons.append(Reason("Both interested in " + and_list(candidate.common)))
+        if candidate.near:
+            reasons.append(Reason("Lives near you"))
+        best = candidate.best
+        wrote_link = (threads[best[1]][0], threads[best[1]][1] + f"#c-{best[0]}") if best else None
+        matches.append(
+            Match(people[candidate.pk], reasons[:MOST_REASONS], wrote_link, connections.get(candidate.pk, ""))
+        )
+    return matches
+
+
+def rank_candidates(
+    event: RegionalEventPage, *, viewer: Delegate, booked: list[int], sessions: list[SessionPage] | None = None
+) -> tuple[list[Candidate], dict[int, tuple[str, str]]]:
+    """The ``CANDIDATES`` booked people with most in common with ``viewer`` (see
+    ``people_to_meet``), and the threads their reasons name, as (excerpt, url) by id.
+
+    Everyone booked is scored with the bookings as a subquery (a 2,000-place meetup would
+    otherwise put 2,000 parameters in each query). A fixed number of queries."""
     others = set(booked) - {viewer.pk}
     if not others:
-        return []
+        return [], {}
     at_event = Booking.objects.filter(event=event).values("delegate_id")  # a superset of ``booked``
     sessions = [session.pk for session in (continued_sessions(event) if sessions is None else sessions)]
     in_sessions = shown(Contribution.objects.filter(session_id__in=sessions, author_id__in=at_event))
@@ -253,9 +373,7 @@ def people_to_meet(
         both = in_sessions.filter(Q(pk__in=mine) | Q(parent_id__in=mine))
         for author, thread in both.annotate(thread=Coalesce("parent_id", "id")).values_list("author_id", "thread"):
             shared[author].add(thread)
-    wrote = dict(
-        in_sessions.values("author_id").annotate(n=Count("id")).values_list("author_id", "n")
-    )  # how much each wrote in the continued sessions
+    wrote = set(in_sessions.values_list("author_id", flat=True).distinct())  # wrote in the continued sessions
     replied: dict[int, dict[str, int]] = defaultdict(dict)
     for author, parent_author, thread in (
         shown(Contribution.objects.filter(parent__isnull=False))
@@ -276,13 +394,12 @@ def people_to_meet(
         .values_list("delegate_id", "stream__name")
     ):
         common[delegate_id].append(name)
-
     near = neighbours(viewer, at_event)
 
     def rank(pk: int) -> tuple:
         return (
             -len(shared[pk]),
-            -bool(wrote.get(pk)),
+            -(pk in wrote),
             -len(replied[pk]),
             -(connections.get(pk) == "connected"),
             -len(common[pk]),
@@ -290,55 +407,35 @@ def people_to_meet(
             pk,
         )
 
-    ranked = sorted(
-        (pk for pk in others if shared[pk] or wrote.get(pk) or replied[pk] or common[pk] or pk in near), key=rank
-    )
-    chosen: list[int] = []
-    step = 4 * limit
-    for start in range(0, len(ranked), step):
-        batch = ranked[start : start + step]
-        visible = set(visible_delegates(viewer, among=batch).values_list("pk", flat=True))
-        chosen += [pk for pk in batch if pk in visible][: limit - len(chosen)]
-        if len(chosen) == limit:
-            break
-    people = {d.pk: d for d in Delegate.objects.filter(pk__in=[*chosen, viewer.pk]).select_related("home_place")}
+    chosen = sorted(
+        (pk for pk in others if shared[pk] or pk in wrote or replied[pk] or common[pk] or pk in near), key=rank
+    )[:CANDIDATES]
     named = set().union(*(shared[pk] for pk in chosen), *(replied[pk].values() for pk in chosen))
     their_best = {}  # each chosen person's most-replied contribution in the continued sessions
-    for pk, author, parent, body, title in (
+    for pk, author, parent in (
         in_sessions.filter(author_id__in=chosen)
         .order_by("-reply_count", "id")
-        .values_list("pk", "author_id", "parent_id", "body", "session__title")
+        .values_list("pk", "author_id", "parent_id")
     ):
-        their_best.setdefault(author, (pk, parent or pk, body, title))
-    named |= {thread for _pk, thread, _body, _title in their_best.values()}
+        their_best.setdefault(author, (pk, parent or pk))
+    named |= {thread for _pk, thread in their_best.values()}
     threads = {
         pk: (f"“{excerpt(body, 7)}”", reverse("discussion:thread", args=[pk]))
-        for pk, body, title in Contribution.objects.filter(pk__in=named).values_list("pk", "body", "session__title")
+        for pk, body in Contribution.objects.filter(pk__in=named).values_list("pk", "body")
     }
-    matches = []
-    for pk in chosen:
-        person = people[pk]
-        reasons = []
-        if shared[pk]:
-            reasons.append(Reason("You both wrote in", [threads[t] for t in sorted(shared[pk])[:1] if t in threads]))
-        elif pk in their_best:
-            reasons.append(Reason("Wrote in a thread this meetup continues", [threads[their_best[pk][1]]]))
-        for words, thread in replied[pk].items():
-            if thread in threads and thread not in shared[pk]:  # not the thread just named
-                reasons.append(Reason(words.capitalize() + " in", [threads[thread]]))
-        if connections.get(pk) == "connected":
-            reasons.append(Reason("You are connected"))
-        if common[pk]:
-            reasons.append(Reason("Both interested in " + and_list(common[pk])))
-        if pk in near:
-            reasons.append(Reason("Lives near you"))
-        reasons = reasons[:MOST_REASONS]
-        best = their_best.get(pk)
-        wrote_link = (
-            (threads[best[1]][0], reverse("discussion:thread", args=[best[1]]) + f"#c-{best[0]}") if best else None
+    candidates = [
+        Candidate(
+            pk,
+            sorted(shared[pk]),
+            pk in wrote,
+            replied[pk],
+            common[pk],
+            pk in near,
+            their_best.get(pk),
         )
-        matches.append(Match(person, reasons, wrote_link, connections.get(pk, "")))
-    return matches
+        for pk in chosen
+    ]
+    return candidates, threads
 
 
 def connection_states(viewer: Delegate) -> dict[int, str]:

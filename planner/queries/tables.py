@@ -16,7 +16,13 @@ from planner.models import (
     SessionStar,
     Stream,
 )
-from planner.queries.carry_forward import attendee_ids, continued_sessions, excerpt, threads_of
+from planner.queries.carry_forward import (
+    attendee_ids,
+    bookings_fingerprint,
+    continued_sessions,
+    excerpt,
+    threads_of,
+)
 from planner.queries.discussion import shown
 
 TABLES_CACHE_SECONDS = 600
@@ -332,7 +338,7 @@ def cached_tables(event: RegionalEventPage, *, booked: list[int]) -> tuple[list[
     if saved is not None and saved.is_locked:
         return meetup_tables(event, booked=booked)
     size = saved.table_size if saved else 6
-    key = f"relay:tables:{event.pk}:{size}:{len(booked)}:{booked[-1] if booked else 0}"
+    key = f"relay:tables:{event.pk}:{size}:{bookings_fingerprint(booked)}"
     tables = cache.get(key)
     if tables is None:
         tables, _ = meetup_tables(event, size=size, booked=booked)
@@ -352,14 +358,15 @@ class ShownTable:
     seats: list[tuple[str, str]] = field(default_factory=list)  # (name, why they are here), your table only
 
 
-def tables_for_viewer(tables: list[Table], *, names: dict[int, str], shown_ids: set[int], viewer) -> list[ShownTable]:
-    """Tables as this viewer may see them: names only of people visible to them; at their own
-    table, each visible person with the reason they sit there."""
+def tables_for_viewer(tables: list[Table], *, names: dict[int, str], viewer) -> list[ShownTable]:
+    """Tables as this viewer may see them, given ``names``: the name of each member the viewer
+    may see (``people.visible_names``); the rest are counted, not named. At their own table,
+    each visible person comes with the reason they sit there."""
     shown_tables = []
     for table in tables:
         yours = viewer is not None and viewer.pk in table.members
         visible = sorted(
-            (pk for pk in table.members if pk in shown_ids),
+            (pk for pk in table.members if pk in names),
             key=lambda pk: (pk != getattr(viewer, "pk", None), names[pk], pk),
         )
         shown_tables.append(
@@ -368,7 +375,7 @@ def tables_for_viewer(tables: list[Table], *, names: dict[int, str], shown_ids: 
                 table.label,
                 table.reason,
                 sorted(names[pk] for pk in visible),
-                sum(1 for pk in table.members if pk not in shown_ids),
+                sum(1 for pk in table.members if pk not in names),
                 yours,
                 table.question,
                 [("You" if pk == viewer.pk else names[pk], table.seats.get(pk, "")) for pk in visible] if yours else [],

@@ -12,7 +12,7 @@ from planner.queries.carry_forward import people_to_meet
 from planner.queries.tables import meetup_tables, suggest_tables
 from planner.services.agenda import set_star
 from planner.services.bookings import book_meetup
-from planner.services.connections import request_connection
+from planner.services.connections import request_connection, respond_to_connection
 from planner.services.discussion import post_contribution
 from tests.factories import make_session
 from tests.factories import registered_person as person
@@ -202,3 +202,46 @@ def test_after_everything_shared_people_who_live_near_you_come_next(world, confe
     matches = people_to_meet(meetup, viewer=asha)
     assert [m.delegate.name for m in matches] == ["Tom Okafor", "Nia Neighbour"]  # nothing in common: not listed
     assert matches[-1].reason_texts == ["Lives near you"]
+
+
+def test_what_the_page_caches_never_hides_a_rename_a_new_privacy_choice_or_a_connection(client, world, conference):
+    """The ranking of people to meet and the folded lists are cached; names, the visibility
+    rule and connections are read on every request, so a change shows at once."""
+    asha, tom, meetup = world["asha"], world["tom"], world["meetup"]
+    client.force_login(asha.user)
+    page_of(client, meetup)  # fills the caches
+
+    def sections():
+        page = page_of(client, meetup)
+        found = {
+            name: page.select_one(f"section[aria-labelledby={name}]")
+            for name in ("people-to-meet", "whos-coming", "tables")
+        }
+        return {name: words(node) if node else "" for name, node in found.items()}
+
+    tom.name = "Tom Okafor-Reid"
+    tom.save()
+    assert all("Tom Okafor-Reid" in text for text in sections().values())
+    request_connection(requester=asha, recipient=tom)
+    assert "Request waiting" in sections()["people-to-meet"]
+    tom.visibility = Visibility.HIDDEN
+    tom.save()
+    assert not any("Tom Okafor" in text for text in sections().values())
+
+
+def test_two_viewers_never_share_a_list_that_reads_differently_for_them(client, world, conference):
+    """The folded lists are cached by what they show: Asha's mark on Tom and her "You" stay hers."""
+    asha, tom, meetup = world["asha"], world["tom"], world["meetup"]
+    cal = person(conference, "Cal Clarke", Visibility.EVERYONE)
+    book_meetup(delegate=cal, event=meetup)
+    respond_to_connection(connection=request_connection(requester=asha, recipient=tom), responder=tom, accept=True)
+
+    def coming_as(viewer):
+        client.force_login(viewer.user)
+        section = page_of(client, meetup).select_one("section[aria-labelledby=whos-coming]")
+        return {li.contents[0].strip(): words(li) for li in section.select("ul.coming li")}
+
+    seen_by_asha, seen_by_cal = coming_as(asha), coming_as(cal)
+    assert "Connected" in seen_by_asha["Tom Okafor"] and "You" in seen_by_asha["Asha Patel"]
+    assert "Connected" not in seen_by_cal["Tom Okafor"] and "You" not in seen_by_cal["Asha Patel"]
+    assert "You" in seen_by_cal["Cal Clarke"]
