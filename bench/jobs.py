@@ -15,16 +15,29 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django_q.conf import Conf
+from django_q.models import OrmQ
 
 from bench.load import cluster_memory_mb, redis_answers
 from bench.scenes import meetup_like
 from planner import services
-from planner.models import Booking, BookingStatus, Delegate, ImportRun, PackFile, PackRun, RegionalEventPage, Speaker
+from planner.models import (
+    Booking,
+    BookingStatus,
+    Delegate,
+    ImportRun,
+    OutgoingEmail,
+    PackFile,
+    PackRun,
+    RegionalEventPage,
+    Speaker,
+)
 from planner.packs.context import pack_context
 from planner.packs.pack import render_pack
 from planner.programme_files.plan import plan_import
 from planner.programme_files.readers import CSV_COLUMNS, read_programme_file
 from planner.services.importing import apply_import_run
+from planner.services.outbox import plan_reminders
 
 
 def measure_pack(conference, repeat: int) -> None:
@@ -179,3 +192,46 @@ def measure_import(sessions: int = 900) -> None:
             summary = step()
         elapsed = (time.perf_counter() - started) * 1000
         print(f"{label:<28}{elapsed:>10.1f}{len(counted):>9}  {summary}")
+
+
+def measure_reminders(conference) -> None:
+    """One scheduler run deciding the day-before reminders for every delegate, booked across
+    five meetups (120,000 at scale 100), then a second run that must write nothing."""
+
+    template = RegionalEventPage.objects.live().child_of(conference).order_by("start").first()
+    meetups = [
+        meetup_like(template, slug=f"bench-remind-{n}", title=f"Bench reminders {n}", capacity=10**6, days_later=200)
+        for n in range(5)
+    ]
+    people = list(Delegate.objects.order_by("pk").values_list("pk", flat=True))
+    if not Booking.objects.filter(event=meetups[0]).exists():
+        long_ago = meetups[0].start - timedelta(days=30)
+        Booking.objects.bulk_create(
+            [
+                Booking(
+                    delegate_id=pk,
+                    event=meetups[n % 5],
+                    status=BookingStatus.CONFIRMED,
+                    created_at=long_ago,
+                    confirmed_at=long_ago,
+                )
+                for n, pk in enumerate(people)
+            ],
+            batch_size=2000,
+        )
+    OutgoingEmail.objects.filter(key__startswith="reminder-").delete()
+    day_before = meetups[0].start - timedelta(hours=20)
+    Conf.SYNC = False  # as in production: the run queues the sending, it does not wait for it
+    try:
+        started = time.perf_counter()
+        written = plan_reminders(now=day_before)
+        first = time.perf_counter() - started
+        started = time.perf_counter()
+        again = plan_reminders(now=day_before)
+        second = time.perf_counter() - started
+    finally:
+        Conf.SYNC = True
+        OrmQ.objects.all().delete()
+    print(f"{f'plan reminders ({len(people):,} del.)':<28}{first * 1000:>10.1f}{'':>9}{written:>8}")
+    print(f"{'  same run again':<28}{second * 1000:>10.1f}{'':>9}{again:>8}")
+    OutgoingEmail.objects.filter(key__startswith="reminder-").delete()

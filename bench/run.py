@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from bench.jobs import measure_import, measure_pack, measure_pack_queue
+from bench.jobs import measure_import, measure_pack, measure_pack_queue, measure_reminders
 from bench.load import measure_load
 from bench.pages import measure_carry_forward, measure_discussions, measure_suggestion, measure_workspace
 from bench.scenes import big_conference, many_meetups
@@ -92,5 +92,6 @@ def run(*, url: str, scale: int, repeat: int, packs: int, load_seconds: int) -> 
     measure_pack(conference, repeat)
     measure_pack_queue(conference, url, count=packs)
     measure_import()
+    measure_reminders(conference)
     measure_load(conference, url, seconds=load_seconds)
     return 0

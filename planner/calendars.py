@@ -19,6 +19,7 @@ class FeedInfo:
     name: str
     description: str
     domain: str
+    tentative: frozenset[int] = frozenset()  # pages (a personal feed's waiting-list meetups) marked TENTATIVE
 
 
 def event_uid(entry, domain: str) -> str:
@@ -26,8 +27,9 @@ def event_uid(entry, domain: str) -> str:
     return f"relay-{entry.kind}-{entry.page_id}@{domain}"
 
 
-def build_vevent(entry, *, domain: str) -> icalendar.Event:
-    """One VEVENT for a CalendarEntry, with times in its own zone (never floating)."""
+def build_vevent(entry, *, domain: str, tentative: bool = False) -> icalendar.Event:
+    """One VEVENT for a CalendarEntry, with times in its own zone (never floating).
+    ``tentative``: the delegate only queues for it, so it says so and is not CONFIRMED."""
     tz = timefmt.zone(entry.time_zone)
     event = icalendar.Event()
     event.add("uid", event_uid(entry, domain))
@@ -36,8 +38,10 @@ def build_vevent(entry, *, domain: str) -> icalendar.Event:
     event.add("sequence", entry.sequence)
     event.add("dtstart", entry.start.astimezone(tz))
     event.add("dtend", entry.end.astimezone(tz))
-    event.add("summary", f"Cancelled: {entry.title}" if entry.is_cancelled else entry.title)
-    event.add("status", "CANCELLED" if entry.is_cancelled else "CONFIRMED")
+    waiting = tentative and not entry.is_cancelled
+    title = f"Waiting list: {entry.title}" if waiting else entry.title
+    event.add("summary", f"Cancelled: {entry.title}" if entry.is_cancelled else title)
+    event.add("status", "CANCELLED" if entry.is_cancelled else "TENTATIVE" if waiting else "CONFIRMED")
     event.add("location", entry.location)
     if entry.latitude is not None and entry.longitude is not None:
         event.add("geo", (float(entry.latitude), float(entry.longitude)))
@@ -46,6 +50,8 @@ def build_vevent(entry, *, domain: str) -> icalendar.Event:
     lines = [entry.organiser_note]
     if entry.is_cancelled:
         lines.insert(0, "This has been cancelled.")
+    elif waiting:
+        lines.insert(0, "You are on the waiting list: this is not a place yet. We email you if one comes free.")
     if entry.summary:
         lines.append(entry.summary)
     if entry.join_url and not entry.is_cancelled:
@@ -74,7 +80,7 @@ def build_calendar(entries, *, info: FeedInfo) -> icalendar.Calendar:
     calendar.add("x-published-ttl", icalendar.vDuration(REFRESH))
     entries = list(entries)
     for entry in entries:
-        calendar.add_component(build_vevent(entry, domain=info.domain))
+        calendar.add_component(build_vevent(entry, domain=info.domain, tentative=entry.page_id in info.tentative))
     if entries:
         first = min(e.start for e in entries) - timedelta(days=1)
         last = max(e.end for e in entries) + timedelta(days=1)

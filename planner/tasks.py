@@ -1,12 +1,14 @@
 """django-q2 entry points: ids in, one call, nothing else (see DESIGN.md). Tasks are queued by
 these functions' dotted names (``planner.tasks.generate_pack``), so the names stay put."""
 
-from planner.services import cancellations, emails, importing, packs
+from datetime import timedelta
+
+from planner.services import cancellations, emails, importing, outbox, packs
 from venues import geocoding
 
 
-def send_verification_email(user_id: int) -> None:
-    emails.send_verification_email(user_id=user_id)
+def send_verification_email(user_id: int, next_path: str = "") -> None:
+    emails.send_verification_email(user_id=user_id, next_path=next_path)
 
 
 def send_signup_attempt_notice(user_id: int) -> None:
@@ -17,8 +19,20 @@ def send_password_reset(user_id: int) -> None:
     emails.send_password_reset(user_id=user_id)
 
 
-def send_promotion_email(booking_id: int) -> None:
-    emails.send_promotion_email(booking_id=booking_id)
+def send_email(email_id: int) -> None:
+    outbox.send_email(email_id=email_id)
+
+
+def send_pending_emails() -> None:
+    outbox.send_pending_emails()
+
+
+def send_pending_emails_now() -> None:
+    outbox.send_pending_emails(older_than=timedelta(0))
+
+
+def plan_reminders() -> None:
+    outbox.plan_reminders()
 
 
 def geocode_venue(venue_id: int) -> None:

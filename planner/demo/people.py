@@ -251,7 +251,7 @@ def book_demo_meetups(*, conference: ConferencePage, seed: int = 1, now=None) ->
         queue = [d for d in first + chosen + last if d is not None and not d.bookings.filter(event=meetup).exists()]
         for position, delegate in enumerate(queue):
             moment = opened + (closes - opened) * (position + 1) / (len(queue) + 1)
-            book_meetup(delegate=delegate, event=meetup, now=moment)
+            book_meetup(delegate=delegate, event=meetup, now=moment, notify=False)
             made += 1
         facilitator = facilitate(meetup, personas)
         if meetup.end < now and facilitator is not None:

@@ -90,6 +90,10 @@ class ProfileForm(forms.Form):
         required=False,
         label="Email me a digest of replies to me, answers to my questions and requests to connect",
     )
+    email_reminders = forms.BooleanField(
+        required=False,
+        label="Email me reminders a week and a day before a meetup I booked, and an hour before each session I starred",
+    )
 
 
 class DeleteAccountForm(forms.Form):

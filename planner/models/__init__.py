@@ -12,6 +12,7 @@ from planner.models.discussion import (
     Report,
     Theme,
 )
+from planner.models.emails import EmailKind, OutgoingEmail
 from planner.models.imports import ImportRun, ImportStatus
 from planner.models.packs import PackFile, PackRun, PackStatus
 from planner.models.people import Booking, BookingStatus, Delegate, Registration, SessionStar, Visibility
@@ -30,6 +31,8 @@ from planner.models.programme import (
 from planner.models.seats import EventSeats
 
 __all__ = [
+    "EmailKind",
+    "OutgoingEmail",
     "Cancellation",
     "CancellationNotice",
     "Facilitation",

@@ -42,6 +42,11 @@ class Delegate(models.Model):
         verbose_name="Email me a digest",
         help_text="Replies to you, answers to your questions and requests to connect, at most once an hour.",
     )
+    email_reminders = models.BooleanField(
+        default=True,
+        verbose_name="Email me reminders",
+        help_text="A week and a day before a meetup you booked, and an hour before each session you starred.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -107,7 +112,6 @@ class Booking(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=300, blank=True)
     promoted_at = models.DateTimeField(null=True, blank=True, help_text="When it moved off the waiting list.")
-    promotion_emailed_at = models.DateTimeField(null=True, blank=True)
     attended_at = models.DateTimeField(null=True, blank=True, help_text="Checked in at the door.")
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -21,7 +21,9 @@ EMAIL_TASKS = (
     "planner.tasks.send_verification_email",
     "planner.tasks.send_signup_attempt_notice",
     "planner.tasks.send_password_reset",
-    "planner.tasks.send_promotion_email",
+    "planner.tasks.send_email",
+    "planner.tasks.send_pending_emails",
+    "planner.tasks.send_pending_emails_now",
     "planner.tasks.send_notification_digests",
     "planner.tasks.send_cancellation_notices",
 )

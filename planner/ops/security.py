@@ -38,6 +38,12 @@ ADMIN_LOGIN_PATHS = ("/admin/login/", "/django-admin/login/")
 PERMISSIONS_POLICY = "camera=(), microphone=(), payment=(), usb=(), geolocation=(self)"
 
 
+def policy_header() -> str:
+    """The header the policy goes in: report-only while ``RELAY_CSP_REPORT_ONLY`` is set."""
+    report_only = getattr(settings, "RELAY_CSP_REPORT_ONLY", False)
+    return "Content-Security-Policy-Report-Only" if report_only else "Content-Security-Policy"
+
+
 def policy_for(path: str) -> str:
     """The Content-Security-Policy header value for a request to ``path``."""
     admin = path.startswith(ADMIN_PREFIXES) and not path.startswith(ADMIN_LOGIN_PATHS)
@@ -46,12 +52,12 @@ def policy_for(path: str) -> str:
 
 class SecurityHeadersMiddleware:
     """Adds the Content Security Policy and Permissions Policy to every response that does
-    not already carry its own. ``RELAY_CSP_REPORT_ONLY`` sends the policy as report-only."""
+    not already carry its own (the ticket sets a tighter one). ``RELAY_CSP_REPORT_ONLY``
+    sends the policy as report-only."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        report_only = getattr(settings, "RELAY_CSP_REPORT_ONLY", False)
-        self.header = "Content-Security-Policy-Report-Only" if report_only else "Content-Security-Policy"
+        self.header = policy_header()
 
     def __call__(self, request):
         response = self.get_response(request)

@@ -16,10 +16,10 @@ from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
 from reportlab.pdfgen import canvas as pdfcanvas
 
 from planner.packs import INK, MUTED, RULE, draw_qr, fonts
+from planner.packs.qr import QUIET_ZONE
 
 LEADING = 1.2  # line spacing, as a multiple of the font size
 ELLIPSIS = "…"
-QUIET_ZONE = 4  # modules of white around the QR code, as the QR standard asks
 BREAK_AFTER = "-/)>"  # where a word too long for its line breaks best
 
 

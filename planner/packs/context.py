@@ -93,6 +93,11 @@ def check_in_token(booking_id: int) -> str:
     return signing.Signer(salt=CHECK_IN_SALT).sign_object(booking_id, compress=True)
 
 
+def check_in_address(booking_id: int, *, base_url: str) -> str:
+    """The address a booking's QR code holds (``base_url`` is the site's, without a slash)."""
+    return base_url + reverse("check_in", args=[check_in_token(booking_id)])
+
+
 def booking_from_token(token: str) -> int | None:
     """The booking id a check-in token was made for, or None if it was forged or mangled."""
     try:
@@ -188,7 +193,7 @@ def pack_context(*, delegate, event=None, conference=None, base_url: str = "") -
         zone_note=f"Meetup times are local to the venue ({zone.key}); online sessions are in {viewer_zone.key}.",
         venue_lines=[venue.name, *venue.address_lines],
         access=venue.accessibility_notes,
-        check_in_url=(base_url + reverse("check_in", args=[check_in_token(booking.pk)])) if confirmed else "",
+        check_in_url=check_in_address(booking.pk, base_url=base_url) if confirmed else "",
         status=place_status(booking),
         meetup_agenda=agenda,
         getting_there=getting_there,
@@ -237,7 +242,58 @@ def confirmed_badges(event, *, base_url: str) -> list[Badge]:
             b.delegate.name,
             b.delegate.organisation,
             f"{event.title}, {event.start:%d %B %Y}",
-            base_url + reverse("check_in", args=[check_in_token(b.pk)]),
+            check_in_address(b.pk, base_url=base_url),
         )
         for b in places
     ]
+
+
+@dataclass
+class Ticket:
+    """A delegate's ticket for a meetup: what the door needs, and nothing a waiting place
+    has not earned (no check-in address, no table)."""
+
+    name: str
+    title: str
+    day: str  # "Thursday 10 December 2026"
+    time: str  # "10:00 to 16:00 GMT"
+    zone: str  # the venue's zone, "Europe/London"
+    venue_lines: list[str]
+    meetup_url: str
+    status: str  # "You have a place." or "Waiting list – no. N, not a place yet."
+    confirmed: bool
+    check_in_url: str = ""  # a confirmed place at a meetup that is still on
+    table: int | None = None
+    tables_settled: bool = False  # a planner locked the tables; else the number may change
+    called_off: str = ""  # why the meetup is cancelled, when it is
+
+
+def ticket_context(*, delegate, event, base_url: str) -> Ticket | None:
+    """``delegate``'s ticket for the meetup ``event``, or None when they have no place or
+    queue place there (never booked, cancelled)."""
+    booking = Booking.objects.filter(delegate=delegate, event=event, status__in=ACTIVE_STATUSES).first()
+    if booking is None:
+        return None
+    confirmed = booking.status == BookingStatus.CONFIRMED
+    called_off = event.called_off
+    table, settled = None, False
+    if confirmed:
+        tables, saved = tables_query.cached_tables(event, booked=cf.attendee_ids(event))
+        table = next((t for t in tables if delegate.pk in t.members), None)
+        settled = saved is not None and saved.is_locked
+    zone = event.zone
+    return Ticket(
+        name=delegate.name,
+        title=event.title,
+        day=timefmt.long_date(event.start.astimezone(zone).date()),
+        time=timefmt.time_range(event.start, event.end, zone),
+        zone=zone.key,
+        venue_lines=[event.venue.name, *event.venue.address_lines],
+        meetup_url=event.url or "/",
+        status=place_status(booking),
+        confirmed=confirmed,
+        check_in_url=check_in_address(booking.pk, base_url=base_url) if confirmed and not called_off else "",
+        table=table.number if table else None,
+        tables_settled=settled,
+        called_off=(called_off.reason or "The organisers have cancelled it.") if called_off else "",
+    )

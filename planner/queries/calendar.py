@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
-from planner.models import Booking, CalendarEntry, SessionStar
+from planner.models import Booking, BookingStatus, CalendarEntry, SessionStar
 from planner.models.people import ACTIVE_STATUSES
 
 CANCELLED_KEPT_FOR = timedelta(days=30)
@@ -44,3 +44,10 @@ def personal_feed_entries(delegate) -> QuerySet[CalendarEntry]:
     starred = SessionStar.objects.filter(delegate=delegate).values("session_id")
     booked = Booking.objects.filter(delegate=delegate, status__in=ACTIVE_STATUSES).values("event_id")
     return feed_entries().filter(Q(page_id__in=starred) | Q(page_id__in=booked))
+
+
+def waiting_meetup_ids(delegate) -> frozenset[int]:
+    """Meetups the delegate only queues for: their feed marks them TENTATIVE, never CONFIRMED."""
+    return frozenset(
+        Booking.objects.filter(delegate=delegate, status=BookingStatus.WAITLISTED).values_list("event_id", flat=True)
+    )

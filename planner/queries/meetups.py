@@ -112,5 +112,5 @@ def meetups_for(user, *, every: bool):
 
 
 def checked_in_count(event: RegionalEventPage) -> int:
-    """How many of ``event``'s delegates have been checked in so far."""
-    return Booking.objects.filter(event=event, attended_at__isnull=False).count()
+    """How many of ``event``'s delegates with a place have been checked in so far."""
+    return Booking.objects.filter(event=event, status=BookingStatus.CONFIRMED, attended_at__isnull=False).count()

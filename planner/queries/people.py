@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from planner.models import (
     Booking,
@@ -200,3 +201,28 @@ def is_registered(conference, viewer: Delegate | None) -> bool:
 def has_starred(session, viewer: Delegate | None) -> bool:
 
     return viewer is not None and SessionStar.objects.filter(delegate=viewer, session=session).exists()
+
+
+def what_cancelling_does(booking: Booking) -> str:
+    """What cancelling ``booking`` would do to its place, in words, for the confirm step."""
+    event = booking.event
+    waiting = Booking.objects.filter(event_id=event.pk, status=BookingStatus.WAITLISTED).count()
+    if booking.status == BookingStatus.WAITLISTED:
+        behind = waitlist_positions([booking]).get(booking.pk, 0)
+        after = waiting - behind
+        moved = (
+            f" and the {after} people behind you move up"
+            if after > 1
+            else " and the person behind you moves up"
+            if after == 1
+            else ""
+        )
+        return f"You leave the waiting list (you are number {behind}){moved}. You can join it again later, at the back."
+    if event.start <= timezone.now():
+        return "The meetup has started, so your place is not passed on. Nobody will be expected in your place."
+    if waiting:
+        return (
+            "Your place goes at once to number 1 on the waiting list, and we email them. "
+            "If you change your mind, you would join the back of the waiting list."
+        )
+    return "Your place becomes free for someone else to book. You can book again while places are left."

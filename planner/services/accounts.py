@@ -48,9 +48,10 @@ def normalise_email(email: str) -> str:
 
 
 @transaction.atomic
-def sign_up_delegate(*, email: str, password: str, name: str) -> None:
-    """Create an inactive account and send a confirmation link; or, for a known address,
-    send its owner a note. Returns nothing, and does the same work either way (a password
+def sign_up_delegate(*, email: str, password: str, name: str, next_path: str = "") -> None:
+    """Create an inactive account and send a confirmation link (that returns the newcomer to
+    ``next_path``, a path on this site, once confirmed); or, for a known address, send its
+    owner a note. Returns nothing, and does the same work either way (a password
     hash each time), so neither the answer nor its timing tells the two apart.
 
     An address never confirmed takes the latest sign-up's password and name: only the
@@ -62,7 +63,7 @@ def sign_up_delegate(*, email: str, password: str, name: str) -> None:
     if existing is None:
         user = User.objects.create(username=email, email=email, password=hashed, is_active=False)
         Delegate.objects.create(user=user, name=name.strip())
-        enqueue_after_commit("planner.tasks.send_verification_email", user.pk)
+        enqueue_after_commit("planner.tasks.send_verification_email", user.pk, next_path)
         return
     delegate = getattr(existing, "delegate", None)
     never_confirmed = not existing.is_active and delegate is not None and delegate.email_verified_at is None
@@ -71,7 +72,7 @@ def sign_up_delegate(*, email: str, password: str, name: str) -> None:
         existing.save(update_fields=["password"])
         delegate.name = name.strip()
         delegate.save(update_fields=["name"])
-        enqueue_after_commit("planner.tasks.send_verification_email", existing.pk)
+        enqueue_after_commit("planner.tasks.send_verification_email", existing.pk, next_path)
     else:  # a confirmed account, or one an organiser switched off: a note, never a new link
         enqueue_after_commit("planner.tasks.send_signup_attempt_notice", existing.pk)
 
@@ -97,6 +98,7 @@ class ProfileUpdate:
     time_zone: str
     interests: list[Stream]
     email_digest: bool = True
+    email_reminders: bool = True
 
 
 @transaction.atomic
@@ -115,12 +117,19 @@ def update_profile(*, delegate: Delegate, update: ProfileUpdate) -> Delegate:
     delegate.visibility = update.visibility
     delegate.time_zone = update.time_zone
     delegate.email_digest = update.email_digest
+    delegate.email_reminders = update.email_reminders
     delegate.full_clean(exclude=["user"])
     delegate.save()
     delegate.interests.set(update.interests)
     if narrower or (delegate.name, delegate.organisation, delegate.role) != shown_before:
         withdraw_packs_naming(delegate=delegate)
     return delegate
+
+
+def turn_off_optional_emails(*, delegate: Delegate) -> None:
+    """Stop the reminders and digests (an email's one-click unsubscribe). Booking
+    confirmations and notices of changes still go: they are the service itself."""
+    Delegate.objects.filter(pk=delegate.pk).update(email_reminders=False, email_digest=False)
 
 
 def export_delegate_data(*, delegate: Delegate) -> dict:
@@ -182,7 +191,7 @@ def delete_delegate_account(*, delegate: Delegate) -> None:
     the account and everything hanging from it is deleted. Their contributions stay in the
     discussions with no author ("a former delegate"), so threads keep their sense."""
     for booking in Booking.objects.filter(delegate=delegate, status__in=ACTIVE_STATUSES):
-        cancel_booking(booking=booking, reason="Account deleted")
+        cancel_booking(booking=booking, reason="Account deleted", notify=False)
     with transaction.atomic():
         withdraw_packs_naming(delegate=delegate)
         user = delegate.user

@@ -7,9 +7,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from planner.models import Booking, BookingStatus, Cancellation, Delegate, EventSeats, RegionalEventPage
+from planner.models import Booking, BookingStatus, Cancellation, Delegate, EmailKind, EventSeats, RegionalEventPage
 from planner.models.people import ACTIVE_STATUSES
-from planner.services.queue import enqueue_after_commit
+from planner.services.outbox import queue_booking_email
 
 
 class BookingRefused(Exception):
@@ -44,12 +44,16 @@ def bookable_problem(*, event: RegionalEventPage, now=None) -> str | None:
     return None
 
 
-def book_meetup(*, delegate: Delegate, event: RegionalEventPage, lock: bool = True, now=None) -> Booking:
+def book_meetup(
+    *, delegate: Delegate, event: RegionalEventPage, lock: bool = True, now=None, notify: bool = True
+) -> Booking:
     """Give ``delegate`` a confirmed place if one is free, else a place on the waiting list.
 
     Idempotent: a delegate with an active booking gets that booking back (a double click
-    books once). Raises BookingRefused for a withdrawn or past meetup. ``now`` books as of
-    another moment (the demo's story books its past meetups before they happened).
+    books once, and emails once). The confirmation or waiting-list email is written in the
+    same transaction and sent after it commits. Raises BookingRefused for a withdrawn or past
+    meetup. ``now`` books as of another moment, and ``notify=False`` sends no email (the
+    demo's story books its past meetups before they happened, and emails nobody).
     """
     if problem := bookable_problem(event=event, now=now):
         raise BookingRefused(problem)
@@ -69,11 +73,15 @@ def book_meetup(*, delegate: Delegate, event: RegionalEventPage, lock: bool = Tr
                     confirmed_at=now,
                 )
                 EventSeats.objects.filter(pk=seats.pk).update(confirmed=F("confirmed") + 1)
+                if notify:
+                    queue_booking_email(booking, EmailKind.BOOKED)
             else:
                 booking = Booking.objects.create(
                     delegate=delegate, event_id=event.pk, status=BookingStatus.WAITLISTED, created_at=now
                 )
                 EventSeats.objects.filter(pk=seats.pk).update(waitlisted=F("waitlisted") + 1)
+                if notify:
+                    queue_booking_email(booking, EmailKind.WAITING)
             return booking
     except IntegrityError:
         # Without the lock, a concurrent double click meets the one-active-booking constraint.
@@ -101,13 +109,14 @@ def promote_waitlist(*, event: RegionalEventPage, seats: EventSeats) -> list[Boo
         confirmed=F("confirmed") + len(promoted), waitlisted=F("waitlisted") - len(promoted)
     )
     for booking in promoted:
-        enqueue_after_commit("planner.tasks.send_promotion_email", booking.pk)
+        queue_booking_email(booking, EmailKind.PROMOTED)
     return promoted
 
 
 @transaction.atomic
-def cancel_booking(*, booking: Booking, reason: str = "") -> Booking:
-    """Cancel ``booking``; a freed seat goes to the head of the waiting list at once.
+def cancel_booking(*, booking: Booking, reason: str = "", notify: bool = True) -> Booking:
+    """Cancel ``booking``; a freed seat goes to the head of the waiting list at once. The
+    delegate is emailed (unless ``notify`` is False: a meetup called off sends its own notice).
 
     Idempotent: cancelling a cancelled booking changes nothing.
     """
@@ -121,6 +130,8 @@ def cancel_booking(*, booking: Booking, reason: str = "") -> Booking:
     booking.save(update_fields=["status", "cancelled_at", "cancel_reason"])
     counter = "confirmed" if was_confirmed else "waitlisted"
     EventSeats.objects.filter(pk=seats.pk).update(**{counter: F(counter) - 1})
+    if notify and event.end > timezone.now():  # after the meetup, a cancellation is only bookkeeping
+        queue_booking_email(booking, EmailKind.CANCELLED)
     if was_confirmed and bookable_problem(event=event) is None:
         # A past or withdrawn meetup's freed place goes to nobody: no one is promoted or emailed.
         seats.refresh_from_db()
@@ -131,9 +142,10 @@ def cancel_booking(*, booking: Booking, reason: str = "") -> Booking:
 
 
 @transaction.atomic
-def promote_booking(*, booking: Booking) -> Booking:
+def promote_booking(*, booking: Booking, notify: bool = True) -> Booking:
     """A planner confirms a waiting-list booking out of turn. If the meetup is full this adds
-    a place beyond capacity (the ceiling rises by one), which is the planner's call to make."""
+    a place beyond capacity (the ceiling rises by one), which is the planner's call to make.
+    ``notify=False`` sends no email (a person admitted at the door is standing there)."""
     event = RegionalEventPage.objects.get(pk=booking.event_id)
     seats = locked_seats(event=event)
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
@@ -147,7 +159,8 @@ def promote_booking(*, booking: Booking) -> Booking:
         confirmed=F("confirmed") + 1,
         waitlisted=F("waitlisted") - 1,
     )
-    enqueue_after_commit("planner.tasks.send_promotion_email", booking.pk)
+    if notify:
+        queue_booking_email(booking, EmailKind.PROMOTED)
     return booking
 
 

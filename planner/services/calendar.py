@@ -9,7 +9,9 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
+from planner import timefmt
 from planner.models import CalendarEntry, CalendarToken, Cancellation, Delegate, RegionalEventPage, SessionPage
+from planner.services.outbox import queue_change_notices
 
 TOKEN_BYTES = 32  # secrets.token_urlsafe(32) gives 43 characters
 
@@ -61,10 +63,21 @@ def fingerprint(fields: dict, *, cancelled: bool) -> str:
     return hashlib.sha256("\x1f".join(shown).encode()).hexdigest()
 
 
+def where_and_when_of(fields: dict) -> dict:
+    """When and where an entry's fields say the event is, as a change email words them."""
+    tz = timefmt.zone(fields["time_zone"])
+    return {"when": timefmt.when(fields["start"], fields["end"], tz), "where": fields["location"]}
+
+
+def where_and_when(entry: CalendarEntry) -> dict:
+    return where_and_when_of({name: getattr(entry, name) for name in ("start", "end", "time_zone", "location")})
+
+
 @transaction.atomic
 def sync_calendar_entry(*, page) -> CalendarEntry:
     """Bring the page's entry up to date after publishing: cancelled while the page has a
-    ``Cancellation``, otherwise confirmed (which un-cancels a republished page)."""
+    ``Cancellation``, otherwise confirmed (which un-cancels a republished page). A move of
+    time or place emails everyone who booked or starred it."""
     fields = entry_fields(page)
     called_off = Cancellation.objects.filter(page_id=page.pk).first()  # stays cancelled when edited
     new_print = fingerprint(fields, cancelled=called_off is not None)
@@ -75,6 +88,9 @@ def sync_calendar_entry(*, page) -> CalendarEntry:
         return CalendarEntry.objects.create(
             page_id=page.pk, fingerprint=new_print, last_modified=now, cancelled_at=cancelled_at, **fields
         )
+    moved = called_off is None and fields["end"] > now and where_and_when(entry) != where_and_when_of(fields)
+    if moved:  # everyone who booked or starred it hears old -> new
+        queue_change_notices(page=page.specific, old=where_and_when(entry), new=where_and_when_of(fields))
     rescheduled = entry.fingerprint != new_print  # what a calendar shows: SEQUENCE goes up
     edited = rescheduled or any(getattr(entry, name) != value for name, value in fields.items())
     for name, value in fields.items():

@@ -10,20 +10,20 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import urlencode, urlsafe_base64_encode
 
 from planner import timefmt
-from planner.models import Booking, BookingStatus, Delegate, Notification, RegionalEventPage
+from planner.models import (
+    Delegate,
+    Notification,
+    RegionalEventPage,
+)
 from planner.queries.discussion import contribution_path
 from planner.queries.people import visible_delegates
 from planner.services.accounts import email_verification_token
+from planner.services.letters import absolute
 
 User = get_user_model()
-
-
-def absolute(path: str) -> str:
-    """The public address of ``path`` on this site."""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def send_templated(*, to: str, template: str, context: dict) -> None:
@@ -39,13 +39,20 @@ def uid_and_link(user, token_generator, url_name: str) -> str:
     return absolute(reverse(url_name, kwargs={"uidb64": uid, "token": token_generator.make_token(user)}))
 
 
-def send_verification_email(*, user_id: int) -> None:
-    """Send the ‘confirm your email address’ link to a new, inactive account."""
-
-    user = User.objects.filter(pk=user_id, is_active=False).first()
-    if user is None:  # confirmed or deleted since the task was queued
-        return
+def confirmation_link(user, *, next_path: str = "") -> str:
+    """The absolute one-use confirmation address for ``user``, returning to ``next_path``
+    (a path on this site, checked by the sign-up view) once confirmed."""
     link = uid_and_link(user, email_verification_token, "account:verify")
+    return f"{link}?{urlencode({'next': next_path})}" if next_path else link
+
+
+def send_verification_email(*, user_id: int, next_path: str = "") -> None:
+    """Send the ‘confirm your email address’ link to a new, inactive account (nothing once it
+    is confirmed or deleted: the task may run after either)."""
+    user = User.objects.filter(pk=user_id, is_active=False).select_related("delegate").first()
+    if user is None:
+        return
+    link = confirmation_link(user, next_path=next_path)
     send_templated(to=user.email, template="verify", context={"link": link, "name": user.delegate.name})
 
 
@@ -66,34 +73,6 @@ def send_password_reset(*, user_id: int) -> None:
     if user is not None and user.has_usable_password():
         link = uid_and_link(user, default_token_generator, "account:password_reset_confirm")
         send_templated(to=user.email, template="password_reset", context={"link": link})
-
-
-def send_promotion_email(*, booking_id: int) -> None:
-    """Tell a delegate they moved off the waiting list; sent at most once per booking."""
-    with transaction.atomic():
-        booking = (
-            Booking.objects.select_for_update()
-            .select_related("event", "event__venue", "delegate__user")
-            .filter(pk=booking_id)
-            .first()
-        )
-        if booking is None or booking.promotion_emailed_at or booking.status != BookingStatus.CONFIRMED:
-            return
-
-        event = booking.event
-        send_templated(
-            to=booking.delegate.user.email,
-            template="promoted",
-            context={
-                "name": booking.delegate.name,
-                "event": event,
-                "when": timefmt.when(event.start, event.end, timefmt.zone(event.venue.time_zone)),
-                "link": absolute(event.url or "/"),
-                "programme": absolute(reverse("account:my_programme")),
-            },
-        )
-        booking.promotion_emailed_at = timezone.now()
-        booking.save(update_fields=["promotion_emailed_at"])
 
 
 def cancellation_email(*, cancellation, delegate_id: int) -> None:

@@ -7,7 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import views as cms_views
 from planner.api import api_router
-from planner.views import packs
+from planner.views import door, packs
 from planner.views.health import healthz
 from planner.views.nearby import near
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("near/", near, name="near"),
     path("checkin/<str:token>/", packs.check_in, name="check_in"),
+    path("door/<id:event_id>/", door.door, name="door"),
     path("", include("planner.urls.account")),
     path("", include("planner.urls.discussion")),
     path("", include("planner.urls.calendar")),

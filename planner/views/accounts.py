@@ -28,9 +28,10 @@ from planner.services.accounts import (
     update_profile,
     verify_email,
 )
-from planner.views.navigation import too_many
+from planner.views.navigation import safe_path, too_many
 
 User = get_user_model()
+NEXT_PATH_LIMIT = 500  # characters of a ``next`` path carried in an emailed link
 
 
 def axes_username(request, credentials) -> str:
@@ -72,30 +73,57 @@ def may_email(address: str) -> bool:
     return take("account-email-to", key, settings.RELAY_ACCOUNT_EMAIL_LIMITS_PER_ADDRESS) is None
 
 
+def next_path(request) -> str:
+    """Where the person was going (``next``, posted or in the address): a path on this site
+    short enough to ride in an emailed link, else ""."""
+    target = safe_path(request, request.POST.get("next") or request.GET.get("next", ""))
+    return target if len(target) <= NEXT_PATH_LIMIT else ""
+
+
+@require_http_methods(["GET", "POST"])
 def sign_up(request):
-    """Sign-up form; known and unknown addresses get the same ‘check your email’ answer."""
+    """Sign-up form; known and unknown addresses get the same ‘check your email’ answer. A
+    ``next`` path rides in the confirmation link, so confirming returns the newcomer there."""
+    going_to = next_path(request)
     if request.user.is_authenticated:
-        return redirect("account:my_programme")
+        return redirect(going_to or "account:my_programme")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if limited := network_asked_too_often(request):
             return limited
         if may_email(form.cleaned_data["email"]):
-            sign_up_delegate(**form.cleaned_data)
-        return render(request, "account/check_email.html", {"email": form.cleaned_data["email"]})
-    return render(request, "account/signup.html", {"form": form})
+            sign_up_delegate(**form.cleaned_data, next_path=going_to)
+        return render(request, "account/check_email.html", {"email": form.cleaned_data["email"], "next": going_to})
+    return render(request, "account/signup.html", {"form": form, "next": going_to})
 
 
-def confirm_email(request, uidb64: str, token: str):
-    """Activate the account from the emailed link and log the delegate in."""
+def user_to_confirm(uidb64: str, token: str):
+    """The inactive user a confirmation link was made for, or None when the link is forged,
+    mangled, stale or spent."""
     try:
         user = User.objects.get(pk=int(urlsafe_base64_decode(uidb64).decode()))
     except (ValueError, TypeError, OverflowError, User.DoesNotExist):
-        user = None
-    if user is None or user.is_active or not email_verification_token.check_token(user, token):
-        return render(request, "account/confirm_failed.html", status=400)
+        return None
+    if user.is_active or not email_verification_token.check_token(user, token):
+        return None
+    return user
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_email(request, uidb64: str, token: str):
+    """The emailed link: GET shows a "Confirm my email address" button and changes nothing
+    (mail scanners open links before people do); its POST activates the account, logs the
+    delegate in and returns them to where they were going (else to their profile)."""
+    user, going_to = user_to_confirm(uidb64, token), next_path(request)
+    if user is None:
+        return render(request, "account/confirm_failed.html", {"next": going_to}, status=400)
+    if request.method == "GET":
+        return render(request, "account/confirm_email.html", {"email": user.email, "next": going_to})
     verify_email(user=user)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    if going_to:
+        messages.success(request, "Your email address is confirmed. Welcome to Relay!")
+        return redirect(going_to)
     messages.success(request, "Your email address is confirmed. Welcome! Tell people a little about yourself.")
     return redirect("account:profile")
 
@@ -139,6 +167,7 @@ def profile(request):
         "visibility": delegate.visibility,
         "time_zone": delegate.time_zone,
         "email_digest": delegate.email_digest,
+        "email_reminders": delegate.email_reminders,
     }
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

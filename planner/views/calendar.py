@@ -60,10 +60,19 @@ def feed_body(entries, *, info: calendars.FeedInfo, cache_id: str) -> tuple[byte
 
 
 def calendar_response(
-    request, entries, *, name: str, description: str, filename: str, cache_id: str, private: bool = False
+    request,
+    entries,
+    *,
+    name: str,
+    description: str,
+    filename: str,
+    cache_id: str,
+    private: bool = False,
+    tentative: frozenset[int] = frozenset(),
 ):
-    """The feed as text/calendar with ETag and Last-Modified; 304 when the client is current."""
-    info = calendars.FeedInfo(name=name, description=description, domain=feed_domain())
+    """The feed as text/calendar with ETag and Last-Modified; 304 when the client is current.
+    ``tentative``: pages shown as TENTATIVE (waiting-list meetups in a personal feed)."""
+    info = calendars.FeedInfo(name=name, description=description, domain=feed_domain(), tentative=tentative)
     body, timestamp = feed_body(entries, info=info, cache_id=cache_id)
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)
@@ -186,6 +195,7 @@ def personal_feed(request, token: str):
         filename="my-programme.ics",
         cache_id=f"delegate-{owner.delegate_id}",
         private=True,
+        tentative=calendar_queries.waiting_meetup_ids(owner.delegate),
     )
 
 

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_POST
 
 from planner import timefmt
 from planner.converters import parse_id
-from planner.models import Booking, CalendarToken, ConferencePage, RegionalEventPage, SessionPage, Stream
+from planner.models import Booking, BookingStatus, CalendarToken, ConferencePage, RegionalEventPage, SessionPage, Stream
 from planner.queries.discussion import connection_states
 from planner.queries.people import directory as directory_query
+from planner.queries.people import is_registered, viewer_delegate, waitlist_positions, what_cancelling_does
 from planner.queries.people import my_programme as my_programme_query
-from planner.queries.people import viewer_delegate, waitlist_positions
 from planner.services.agenda import cancel_registration, register_online, set_star
 from planner.services.bookings import BookingRefused, book_meetup, cancel_booking
 from planner.services.calendar import issue_calendar_token, revoke_calendar_token
@@ -30,9 +30,8 @@ def register(request, conference_id: int):
     """Register for (or, with ``action=cancel``, withdraw from) the online conference."""
     delegate = require_delegate(request)
     conference = get_object_or_404(ConferencePage.objects.live(), pk=conference_id)
-    if request.POST.get("action") == "cancel":
-        cancel_registration(delegate=delegate, conference=conference)
-        messages.success(request, f"You are no longer registered for {conference.title}.")
+    if request.POST.get("action") == "cancel":  # an old form: withdrawing goes through its confirmation
+        return redirect("account:withdraw", conference_id=conference.pk)
     else:
         register_online(delegate=delegate, conference=conference)
         messages.success(request, f"You are registered to attend {conference.title} online.")
@@ -58,14 +57,42 @@ def book(request, event_id: int):
 
 
 @login_required
-@require_POST
-def cancel(request, booking_id: int):
-    """Cancel one's own booking; someone else's booking is a 404, not a hint that it exists."""
+def withdraw(request, conference_id: int):
+    """Withdrawing from the online conference: GET says what it means, a POST with
+    ``confirm`` does it."""
     delegate = require_delegate(request)
-    booking = get_object_or_404(Booking, pk=booking_id, delegate=delegate)
-    cancel_booking(booking=booking, reason="Cancelled by the delegate")
-    messages.success(request, f"Your booking for {booking.event.title} is cancelled.")
-    return back_to(request, "/my/programme/")
+    conference = get_object_or_404(ConferencePage.objects.live(), pk=conference_id)
+    if not is_registered(conference, delegate):
+        messages.info(request, f"You are not registered for {conference.title}.")
+        return redirect(conference.url or "/")
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        cancel_registration(delegate=delegate, conference=conference)
+        messages.success(request, f"You are no longer registered for {conference.title}.")
+        return redirect(conference.url or "/")
+    return render(request, "account/withdraw.html", {"conference": conference})
+
+
+@login_required
+def cancel(request, booking_id: int):
+    """Cancelling one's own booking: GET (or a POST without ``confirm``) says what will
+    happen to the place; a POST with ``confirm`` cancels. Someone else's booking is a 404,
+    not a hint that it exists."""
+    delegate = require_delegate(request)
+    booking = get_object_or_404(Booking.objects.select_related("event"), pk=booking_id, delegate=delegate)
+    if booking.status == BookingStatus.CANCELLED:
+        messages.info(request, f"Your booking for {booking.event.title} was already cancelled.")
+        return back_to(request, "/my/programme/")
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        cancel_booking(booking=booking, reason="Cancelled by the delegate")
+        messages.success(
+            request, f"Your booking for {booking.event.title} is cancelled. We have emailed you to confirm."
+        )
+        return back_to(request, "/my/programme/")
+    return render(
+        request,
+        "account/cancel_booking.html",
+        {"booking": booking, "event": booking.event, "what_happens": what_cancelling_does(booking)},
+    )
 
 
 @login_required

@@ -4,13 +4,17 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
-def safe_next(request) -> str:
-    """The form's ``next`` address when it is a path on this site, else "" (a bare word, an
-    absolute or scheme-relative URL and anything else are ignored)."""
-    target = request.POST.get("next", "")
+def safe_path(request, target: str) -> str:
+    """``target`` when it is a path on this site, else "" (a bare word, an absolute or
+    scheme-relative URL and anything else are ignored)."""
     if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return ""
+
+
+def safe_next(request) -> str:
+    """The form's ``next`` address when it is a path on this site, else ""."""
+    return safe_path(request, request.POST.get("next", ""))
 
 
 def back_to(request, fallback: str):

@@ -1,7 +1,6 @@
 """Delegate packs (PDF and an accessible web version of the same), and checking in at the
 door from the QR code. Badge sheets and pack runs are printed from the workspace."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,9 +11,11 @@ from planner.models import Booking, BookingStatus, ConferencePage, RegionalEvent
 from planner.models.people import ACTIVE_STATUSES
 from planner.packs.context import booking_from_token, pack_context
 from planner.packs.pack import render_pack
+from planner.queries.door import door_counts, door_row
 from planner.queries.meetups import checked_in_count
 from planner.rules import roles
-from planner.services.checkin import check_in as check_in_booking
+from planner.services.bookings import BookingRefused
+from planner.views import door
 from planner.views.accounts import require_delegate
 
 
@@ -77,9 +78,30 @@ def check_in(request, token: str):
         )
     if booking is None or booking.status == BookingStatus.CANCELLED:
         return render(request, "planner/check_in.html", {"problem": "This booking was cancelled."}, status=409)
-    if request.method == "POST" and booking.attended_at is None:
-        check_in_booking(booking=booking, by=request.user)
-        messages.success(request, f"{booking.delegate.name} is checked in.")
+    if request.method == "POST" and (booking.attended_at is None or "admit" in request.POST):
+        # A waiting-list code never checks anyone in by itself: only an explicit "Admit".
+        if booking.status == BookingStatus.WAITLISTED and "admit" not in request.POST:
+            refusal = f"Not checked in: {booking.delegate.name} is on the waiting list. Admit them if they may come in."
+            return checked_in_page(request, booking, refusal=refusal, status=409)
+        try:
+            (door.admit if "admit" in request.POST else door.check_in_and_say)(request, booking.event, booking)
+        except BookingRefused as refused:
+            return checked_in_page(request, booking, refusal=str(refused), status=409)
         return redirect(request.path)
+    return checked_in_page(request, booking)
+
+
+def checked_in_page(request, booking: Booking, *, refusal: str = "", status: int = 200):
+    """The one person a code is for: their place (or waiting-list number) and table, and the
+    button that checks them in or, for the waiting list, admits them."""
     booking.refresh_from_db()
-    return render(request, "planner/check_in.html", {"booking": booking, "attended": checked_in_count(booking.event)})
+    row = door_row(booking.event, booking)
+    context = {
+        "booking": booking,
+        "row": row,
+        "counts": door_counts(booking.event) if row.waiting else None,
+        "attended": checked_in_count(booking.event),
+        "refusal": refusal,
+        "zone": booking.event.zone,
+    }
+    return render(request, "planner/check_in.html", context, status=status)

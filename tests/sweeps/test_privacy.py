@@ -73,6 +73,7 @@ from planner.services.connections import block_delegate, request_connection, res
 from planner.services.discussion import accept_answer, moderate_contribution, post_contribution
 from planner.services.emails import send_notification_digests
 from planner.services.facilitation import name_facilitator
+from planner.services.letters import emails_off_token
 from planner.services.packs import pack_path, start_pack_run
 from tests.factories import SpeakerFactory, UserFactory, london, make_conference, make_meetup, make_session
 from tests.factories import registered_person as person
@@ -429,6 +430,8 @@ def parameter_values(scene, role) -> dict[str, list]:
         "check_in:token": [check_in_token(booking.pk) for booking in bookings],
         # A private feed's token is its owner's password: each role reads its own feed.
         "feed_personal:token": [scene["calendar_tokens"][role]] if role in scene["calendar_tokens"] else [],
+        # An email's way out of reminders is in every email its owner gets: each role has its own.
+        "emails_off:token": [emails_off_token(scene["delegates"][role].pk)] if role in scene["delegates"] else [],
     }
 
 

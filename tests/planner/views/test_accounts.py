@@ -22,7 +22,7 @@ def test_sign_up_sends_a_confirmation_link_that_activates_and_logs_in(client, dj
     assert not user.is_active
     [message] = mail.outbox
     assert message.to == ["amira.shah@calderdale.gov.uk"]
-    response = client.get(link_in(message), follow=True)
+    response = client.post(link_in(message), follow=True)
     assert "Your email address is confirmed" in response.content.decode()
     user.refresh_from_db()
     assert user.is_active and user.delegate.email_verified_at is not None
@@ -152,7 +152,7 @@ def test_signing_up_again_before_confirming_sends_a_fresh_link(client, django_ca
         sign_up(client)
     assert [m.subject for m in mail.outbox] == ["Confirm your email address for Relay"] * 2
     assert User.objects.filter(username="amira.shah@calderdale.gov.uk").count() == 1
-    response = client.get(link_in(mail.outbox[1]), follow=True)
+    response = client.post(link_in(mail.outbox[1]), follow=True)
     assert "Your email address is confirmed" in response.content.decode()
 
 
@@ -217,7 +217,7 @@ def test_a_later_sign_up_for_an_unconfirmed_address_replaces_the_earlier_passwor
     with django_capture_on_commit_callbacks(execute=True):
         sign_up(client, password="amiras-real-passphrase", name="Amira Shah")
     assert client.get(link_in(mail.outbox[0])).status_code == 400  # the first link is dead
-    client.get(link_in(mail.outbox[1]))
+    client.post(link_in(mail.outbox[1]))
     client.logout()
     attacker = client.post(
         "/account/login/", {"username": "amira.shah@calderdale.gov.uk", "password": "attackers-own-passphrase"}

@@ -302,3 +302,24 @@ def test_feed_entries_are_not_in_a_feed_when_their_page_is_restricted_later(clie
     assert CalendarEntry.objects.filter(page_id=session.pk).exists()
     PageViewRestriction.objects.create(page=conference, restriction_type="login")
     assert client.get(f"/calendar/session/{session.pk}.ics").status_code == 404
+
+
+def test_a_waiting_list_meetup_is_tentative_in_the_personal_feed_until_a_place_comes(client, conference):
+    """Choice: the feed keeps the waiting-list meetup (so the day can be kept free) but marks
+    it TENTATIVE and says it is not a place; it turns CONFIRMED when the place comes."""
+    meetup = make_meetup(conference, capacity=1)
+    holder = book_meetup(delegate=DelegateFactory(), event=meetup)
+    waiting = DelegateFactory()
+    book_meetup(delegate=waiting, event=meetup)
+    token = issue_calendar_token(delegate=waiting)
+
+    def the_meetup():
+        [event] = vobject.readOne(feed(client, f"/calendar/me/{token}.ics").content.decode()).vevent_list
+        return event
+
+    event = the_meetup()
+    assert event.status.value == "TENTATIVE" and event.summary.value == f"Waiting list: {meetup.title}"
+    assert event.description.value.startswith("You are on the waiting list: this is not a place yet.")
+    services.bookings.cancel_booking(booking=holder)
+    event = the_meetup()
+    assert (event.status.value, event.summary.value) == ("CONFIRMED", meetup.title)

@@ -226,7 +226,7 @@ def test_every_delegate_form_sends_you_back_only_to_a_page_of_this_site(client, 
         f"/delegates/{tom.pk}/connect/": None,
     }
     for path, fallback in actions.items():
-        response = client.post(path, {"next": next_value})
+        response = client.post(path, {"next": next_value, "confirm": "yes"})
         assert response.status_code == 302, path
         if lands_on_next:
             assert response["Location"] == next_value, path
@@ -239,3 +239,55 @@ def test_every_delegate_form_sends_you_back_only_to_a_page_of_this_site(client, 
 def test_directory_search_does_not_match_the_town_as_typed(client, db):
     DelegateFactory(name="Private Pat", home_town="Flat 3, 12 Acacia Avenue", visibility="everyone")
     assert "Private Pat" not in client.get("/delegates/", {"q": "Acacia"}).content.decode()
+
+
+def test_cancelling_a_place_asks_first_and_says_the_place_goes_to_the_waiting_list(client, delegate, conference):
+    meetup = make_meetup(conference, capacity=1)
+    mine = book_meetup(delegate=delegate, event=meetup)
+    waiting = book_meetup(delegate=DelegateFactory(), event=meetup)
+    page = BeautifulSoup(client.get(meetup.url).content, "html.parser")
+    link = page.find("a", string="Cancel my booking")  # a link to a confirm step, not a one-tap form
+    asked = BeautifulSoup(client.get(link["href"]).content, "html.parser")
+    assert asked.h1.get_text() == f"Cancel your place at {meetup.title}?"
+    assert "Your place goes at once to number 1 on the waiting list" in asked.select_one("#what-happens").get_text()
+    form = asked.select_one("form[aria-describedby=what-happens]")
+    assert (
+        form.button.get_text() == "Yes, cancel my place" and form.find("a", string="No, keep it")["href"] == meetup.url
+    )
+    client.post(link["href"])  # an old one-tap form, without the confirmation: nothing happens
+    mine.refresh_from_db()
+    assert mine.status == "confirmed"
+    done = client.post(link["href"], {"confirm": "yes"}, follow=True)
+    mine.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (mine.status, waiting.status) == ("cancelled", "confirmed")
+    assert f"Your booking for {meetup.title} is cancelled." in text(done)
+    again = client.get(link["href"], follow=True)
+    assert "was already cancelled" in text(again)
+
+
+def test_leaving_the_waiting_list_says_who_moves_up(client, delegate, conference):
+    meetup = make_meetup(conference, capacity=1)
+    book_meetup(delegate=DelegateFactory(), event=meetup)
+    mine = book_meetup(delegate=delegate, event=meetup)
+    for person in DelegateFactory.create_batch(2):
+        book_meetup(delegate=person, event=meetup)
+    asked = BeautifulSoup(client.get(f"/bookings/{mine.pk}/cancel/").content, "html.parser")
+    assert asked.h1.get_text() == f"Leave the waiting list for {meetup.title}?"
+    assert (
+        asked.select_one("#what-happens")
+        .get_text()
+        .startswith("You leave the waiting list (you are number 1) and the 2 people behind you move up.")
+    )
+
+
+def test_withdrawing_a_registration_asks_first_and_says_what_stays(client, delegate, conference):
+    register_online(delegate=delegate, conference=conference)
+    page = BeautifulSoup(client.get(conference.url).content, "html.parser")
+    link = page.find("a", string="Withdraw my registration")
+    asked = BeautifulSoup(client.get(link["href"]).content, "html.parser")
+    assert "Your starred sessions" in asked.select_one("#what-happens").get_text()
+    client.post(f"/conference/{conference.pk}/register/", {"action": "cancel"})  # the old one-tap form
+    assert Registration.objects.filter(delegate=delegate).exists()
+    client.post(link["href"], {"confirm": "yes"})
+    assert not Registration.objects.filter(delegate=delegate).exists()
