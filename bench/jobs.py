@@ -200,7 +200,7 @@ def measure_reminders(conference) -> None:
 
     template = RegionalEventPage.objects.live().child_of(conference).order_by("start").first()
     meetups = [
-        meetup_like(template, slug=f"bench-remind-{n}", title=f"Bench reminders {n}", capacity=10**6, days_later=200)
+        meetup_like(template, slug=f"bench-remind-{n}", title=f"Bench reminders {n}", capacity=10**6, days_later=70)
         for n in range(5)
     ]
     people = list(Delegate.objects.order_by("pk").values_list("pk", flat=True))
