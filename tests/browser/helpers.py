@@ -63,3 +63,18 @@ def restore_migrated_data(snapshot: str) -> None:
         # Empty it again without post_migrate, whose fresh content types would clash.
         call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
         connection.creation.deserialize_db_from_string(snapshot)
+
+
+def signed_in(browser, site, email: str, width: int, password: str):
+    """A new browser context ``width`` px wide, logged in on the site as ``email``, with the
+    policy watcher on: (context, tab, what the policy blocked)."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    blocked = watch_policy(tab)
+    tab.goto(site["url"] + "/account/login/")
+    tab.get_by_label("Email address").fill(email)
+    tab.get_by_label("Password").fill(password)
+    tab.get_by_role("button", name="Log in").click()
+    tab.wait_for_load_state()
+    return context, tab, blocked

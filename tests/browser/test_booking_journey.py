@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 from planner.models import Booking
 from planner.services.facilitation import name_facilitator
-from tests.browser.helpers import axe_violations, screenshot, watch_policy
+from tests.browser import helpers
+from tests.browser.helpers import axe_violations, screenshot
 from tests.factories import DelegateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -19,16 +20,7 @@ PASSWORD = "correct horse battery"  # the factories' password
 
 
 def signed_in(browser, site, email: str, width: int):
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    blocked = watch_policy(tab)
-    tab.goto(site["url"] + "/account/login/")
-    tab.get_by_label("Email address").fill(email)
-    tab.get_by_label("Password").fill(PASSWORD)
-    tab.get_by_role("button", name="Log in").click()
-    tab.wait_for_load_state()
-    return context, tab, blocked
+    return helpers.signed_in(browser, site, email, width, PASSWORD)
 
 
 def link_in(message, label: str) -> str:

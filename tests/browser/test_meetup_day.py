@@ -9,7 +9,8 @@ from django.core.management import call_command
 
 from planner.demo.people import DEMO_DELEGATE_PASSWORD
 from planner.models import RegionalEventPage
-from tests.browser.helpers import axe_violations, restore_migrated_data, screenshot, watch_policy
+from tests.browser import helpers
+from tests.browser.helpers import axe_violations, restore_migrated_data, screenshot
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -26,16 +27,7 @@ def demo_site(migrated_snapshot, live_server):
 
 
 def signed_in(browser, site, email: str, width: int):
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    blocked = watch_policy(tab)
-    tab.goto(site["url"] + "/account/login/")
-    tab.get_by_label("Email address").fill(email)
-    tab.get_by_label("Password").fill(DEMO_DELEGATE_PASSWORD)
-    tab.get_by_role("button", name="Log in").click()
-    tab.wait_for_load_state()
-    return context, tab, blocked
+    return helpers.signed_in(browser, site, email, width, DEMO_DELEGATE_PASSWORD)
 
 
 def test_the_three_demo_people_each_find_their_day_on_the_meetup_page(browser, demo_site):
