@@ -17,6 +17,7 @@ from planner.models import Booking, BookingStatus, SessionPage
 from planner.models.people import ACTIVE_STATUSES
 from planner.packs.badges import Badge
 from planner.queries import carry_forward as cf
+from planner.queries import people_to_meet as meeting
 from planner.queries import tables as tables_query
 from planner.queries.briefing import role_line
 from planner.queries.people import visible_names, waitlist_positions
@@ -172,7 +173,7 @@ def pack_context(*, delegate, event=None, conference=None, base_url: str = "") -
     booked = cf.attendee_ids(event)
     people = [
         PersonToMeet(s.delegate.name, role_line(s.delegate), " · ".join(s.reason_texts))
-        for s in cf.people_to_meet(event, viewer=delegate, booked=booked)
+        for s in meeting.people_to_meet(event, viewer=delegate, booked=booked)
     ]
     tables, _saved = tables_query.cached_tables(event, booked=booked)
     own_table = [t for t in tables if delegate.pk in t.members][:1]  # only its people need naming

@@ -6,7 +6,7 @@ import hashlib
 
 from django.utils import timezone
 
-from planner.queries import carry_forward, people
+from planner.queries import carry_forward, people, people_to_meet
 from planner.queries import programme as queries
 from planner.queries import tables as tables_query
 from planner.rules import roles
@@ -51,7 +51,7 @@ def carry_forward_context(page, request, viewer) -> dict:
         "coming_by_organisation": coming_by_organisation,
         "coming_listed": coming.listed,
         "coming_more": max(coming.listed - len(coming.shown), 0),
-        "people_to_meet": carry_forward.people_to_meet(page, viewer=viewer, booked=booked, sessions=sessions)
+        "people_to_meet": people_to_meet.people_to_meet(page, viewer=viewer, booked=booked, sessions=sessions)
         if viewer
         else [],
         "tables": shown_tables,  # the first TABLES_SHOWN, and the viewer's own

@@ -35,8 +35,9 @@ from planner.models import (
     Stream,
     Theme,
 )
-from planner.queries.carry_forward import continued_sessions, people_to_meet
+from planner.queries.carry_forward import continued_sessions
 from planner.queries.people import waitlist_positions
+from planner.queries.people_to_meet import people_to_meet
 from planner.queries.tables import meetup_tables
 from planner.services.bookings import bookable_problem
 from venues.geography import haversine_km

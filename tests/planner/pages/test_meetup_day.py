@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from planner.models import Visibility
-from planner.queries.carry_forward import people_to_meet
+from planner.queries.people_to_meet import people_to_meet
 from planner.queries.tables import meetup_tables, suggest_tables
 from planner.services.agenda import set_star
 from planner.services.bookings import book_meetup

@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from planner.models import Contribution, MeetupTables, Visibility
-from planner.queries.carry_forward import collect_digests, continued_sessions, people_to_meet
+from planner.queries.carry_forward import collect_digests, continued_sessions
+from planner.queries.people_to_meet import people_to_meet
 from planner.queries.tables import suggest_tables
 from planner.services.bookings import book_meetup
 from planner.services.connections import request_connection, respond_to_connection
