@@ -23,14 +23,17 @@ class PlannerConfig(AppConfig):
         )
         from planner.models import (  # noqa: PLC0415 -- app loading
             ConferencePage,
+            FindingsReportPage,
             RegionalEventPage,
             SessionPage,
             Speaker,
             Stream,
             Theme,
         )
+        from planner.models.report import EvidenceBlock  # noqa: PLC0415 -- app loading
         from planner.ops import mail_health  # noqa: F401, PLC0415 -- registers its deployment check
-        from planner.pages import conference, meetup, session  # noqa: PLC0415 -- app loading
+        from planner.pages import conference, meetup, report, session  # noqa: PLC0415 -- app loading
+        from planner.workspace.evidence import evidence_chooser  # noqa: PLC0415 -- app loading
 
         register_converter(IdConverter, "id")
         signals.connect()
@@ -40,5 +43,7 @@ class PlannerConfig(AppConfig):
         ConferencePage.page_views = conference
         SessionPage.page_views = session
         RegionalEventPage.page_views = meetup
+        FindingsReportPage.page_views = report
+        EvidenceBlock.widget_class = evidence_chooser.widget_class
         for snippet in (Stream, Speaker, Theme):
             snippet.base_form_class = SnippetForm

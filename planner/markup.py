@@ -54,3 +54,19 @@ def plain_text(html: str) -> str:
     """The words of sanitised ``html`` without any markup, for PDFs, emails and titles."""
     text = nh3.clean(re.sub(r"</(p|li|blockquote)>|<br>", " ", html), tags=set())
     return " ".join(unescape(text).split())
+
+
+BLOCK_ELEMENT = re.compile(r"<(h[2-4]|p|li)\b[^>]*>(.*?)</\1\s*>", re.S | re.I)
+
+
+def html_blocks(html: str) -> list[tuple[str, str]]:
+    """Rich text as (kind, words) blocks for print and plain text: kind is "heading", "p" or
+    "li"; inline markup is dropped. Text outside any block comes back as one paragraph."""
+    blocks = []
+    for tag, inner in BLOCK_ELEMENT.findall(html or ""):
+        words = plain_text(inner)
+        if words:
+            blocks.append(("heading" if tag.lower().startswith("h") else tag.lower(), words))
+    if not blocks and plain_text(html or ""):
+        blocks.append(("p", plain_text(html)))
+    return blocks

@@ -6,9 +6,11 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from planner.workspace import guards, home, menu
+from planner.workspace.evidence import evidence_chooser
 from planner.workspace.snippets import ProgrammeViewSetGroup
 
 register_snippet(ProgrammeViewSetGroup)
+hooks.register("register_admin_viewset", lambda: evidence_chooser)
 
 hooks.register("before_move_page", guards.keep_sessions_and_meetups_in_their_conference)
 hooks.register("before_copy_page", guards.keep_copies_in_their_conference)

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from planner import services, timefmt
 from planner.demo.discussion import load_demo_discussion
 from planner.demo.people import book_demo_meetups, load_demo_delegates
+from planner.demo.report import load_demo_report
 from planner.models import ConferencePage, RegionalEventPage, SessionPage, Speaker
 from venues.models import Venue
 
@@ -84,7 +85,7 @@ class DemoSummary:
 def load_demo(*, seed: int = 1, scale: int = 1, corpus: dict | None = None, today: date | None = None) -> DemoSummary:
     """Build (or complete) the demo: the programme, then 1,200 × ``scale`` delegates with
     registrations, stars and meetup bookings (check-ins at the past meetups), then their
-    discussions, connections and the past meetups' outcomes. ``today`` pins the calendar
+    discussions, connections and the past meetups' outcomes, and the findings report. ``today`` pins the calendar
     (for tests); by default the story is told as of now. Returns what it made, by kind."""
 
     calendar = DemoCalendar.on(today)
@@ -93,6 +94,7 @@ def load_demo(*, seed: int = 1, scale: int = 1, corpus: dict | None = None, toda
     summary.created["delegate"] = load_demo_delegates(conference=conference, seed=seed, scale=scale, now=calendar.now)
     summary.created["booking"] = book_demo_meetups(conference=conference, seed=seed, now=calendar.now)
     summary.created.update(load_demo_discussion(conference=conference, seed=seed, scale=scale, now=calendar.now))
+    summary.created["findings report"] = load_demo_report(conference)
     return summary
 
 

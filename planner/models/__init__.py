@@ -28,6 +28,7 @@ from planner.models.programme import (
     Speaker,
     Stream,
 )
+from planner.models.report import FindingsReportPage
 from planner.models.seats import EventSeats
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "CalendarToken",
     "BookingStatus",
     "ConferencePage",
+    "FindingsReportPage",
     "Delegate",
     "EventSeats",
     "Registration",

@@ -73,7 +73,7 @@ class ConferencePage(RoutablePageMixin, Page):
     # base_form_class = forms.programme.ConferencePageForm; page_views = pages.conference (context, routes).
     page_views = None
     parent_page_types = ["cms.HomePage"]
-    subpage_types = ["planner.SessionPage", "planner.RegionalEventPage"]
+    subpage_types = ["planner.SessionPage", "planner.RegionalEventPage", "planner.FindingsReportPage"]
 
     class Meta:
         verbose_name = "online conference"

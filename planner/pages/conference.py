@@ -10,6 +10,7 @@ from planner.queries import people
 from planner.queries import programme as queries
 from planner.queries.findings import findings_report
 from planner.queries.geography import town_points
+from planner.queries.report import published_report
 from venues.maps import MapPoint, render_map_svg
 
 
@@ -31,6 +32,7 @@ def context(page, request, context: dict) -> dict:
         all_streams=list(page.streams.all()) if page.pk else [],
         regional_events=regional_events,
         meetup_map=meetup_map(regional_events) if regional_events else "",
+        findings_report=published_report(page) if page.pk else None,
     )
     return context
 
@@ -67,7 +69,7 @@ def speakers(page, request) -> TemplateResponse:
 def findings(page, request) -> TemplateResponse:
     """The findings pulled together by stream and theme, with the numbers behind them."""
     report = findings_report(page, base_url=request.build_absolute_uri())
-    return render_route(page, request, "planner/findings.html", report=report)
+    return render_route(page, request, "planner/findings.html", report=report, findings_report=published_report(page))
 
 
 def findings_pdf(page, request):

@@ -6,13 +6,13 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from wagtail.models import Page
 
-from planner.models import Booking, ConferencePage, RegionalEventPage, SessionPage
+from planner.models import Booking, ConferencePage, FindingsReportPage, RegionalEventPage, SessionPage
 from planner.models.people import ACTIVE_STATUSES
 
-PINNED_TYPES = (SessionPage, RegionalEventPage)
+PINNED_TYPES = (SessionPage, RegionalEventPage, FindingsReportPage)
 PINNED_MESSAGE = (
-    "“{title}” cannot move to another conference: its stream and carried-forward sessions belong "
-    "to the one it is in. Create it in the other conference instead."
+    "“{title}” cannot move to another conference: its stream, carried-forward sessions or cited "
+    "findings belong to the one it is in. Create it in the other conference instead."
 )
 
 

@@ -27,6 +27,7 @@ from planner.models import (
     Contribution,
     Delegate,
     EventSeats,
+    FindingsReportPage,
     RegionalEventPage,
     Registration,
     SessionPage,
@@ -38,6 +39,7 @@ from planner.models import (
 from planner.queries.carry_forward import continued_sessions
 from planner.queries.people import waitlist_positions
 from planner.queries.people_to_meet import people_to_meet
+from planner.queries.report import citation_problems, read_report
 from planner.queries.tables import meetup_tables
 from planner.services.bookings import bookable_problem
 from venues.geography import haversine_km
@@ -347,3 +349,24 @@ def test_the_conference_that_has_ended_says_its_discussions_stay_open(demo, clie
     page = " ".join(client.get(demo.url).content.decode().split())
     assert "The online week has ended, but its discussions stay open." in page
     assert "to register" not in page
+
+
+def test_the_demo_report_cites_live_evidence_for_every_key_finding(demo, client):
+    report = FindingsReportPage.objects.child_of(demo).live().get()
+    assert citation_problems(report, demo) == []
+    view = read_report(report, demo)
+    assert [section.heading for section in view.sections] == [
+        "Care, health and wellbeing",
+        "Communities, place and climate",
+        "Digital, data and technology",
+    ]
+    assert all(finding.evidence for section in view.sections for finding in section.findings)
+    assert [region.town for region in view.regions if region.added_html] == ["Manchester", "Birmingham"]
+    assert view.numbers.contributions == Contribution.objects.filter(deleted_at=None, hidden_at=None).count()
+    assert "What councils found" in client.get(demo.url).content.decode()
+
+
+def test_a_deleted_demo_report_stays_deleted(demo):
+    FindingsReportPage.objects.child_of(demo).get().delete()
+    call_command("load_demo", "--allow-demo-accounts", "--today", DAY.isoformat())
+    assert not FindingsReportPage.objects.exists()

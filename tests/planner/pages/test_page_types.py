@@ -3,7 +3,7 @@
 from wagtail.models import Page
 
 from cms.models import HomePage, StandardPage
-from planner.models import ConferencePage, RegionalEventPage, SessionPage
+from planner.models import ConferencePage, FindingsReportPage, RegionalEventPage, SessionPage
 from tests.factories import make_conference, make_session
 from tests.planner.helpers import conference_form, session_form
 
@@ -21,8 +21,11 @@ def test_sessions_and_meetups_go_only_under_a_conference():
     assert RegionalEventPage.allowed_parent_page_models() == [ConferencePage]
 
 
-def test_a_conference_holds_only_sessions_and_meetups():
-    assert allowed_children(ConferencePage) == {SessionPage, RegionalEventPage}
+def test_a_conference_holds_only_sessions_meetups_and_its_findings_report():
+    assert allowed_children(ConferencePage) == {SessionPage, RegionalEventPage, FindingsReportPage}
+    assert FindingsReportPage.allowed_parent_page_models() == [ConferencePage]
+    assert FindingsReportPage.max_count_per_parent == 1
+    assert allowed_children(FindingsReportPage) == set()
 
 
 def test_sessions_and_meetups_are_leaves():
