@@ -11,6 +11,7 @@ from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView, C
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.widgets.chooser import BaseChooser
 
+from planner.converters import parse_id
 from planner.markup import plain_text
 from planner.models import Contribution
 from planner.queries.discussion import shown
@@ -89,8 +90,9 @@ class EvidenceChooseResultsView(EvidenceListing, ChooseResultsView):
 
 class EvidenceChosenView(ChosenView):
     def get_object(self, pk):
-        """Only what may be cited: anything else is a 404, like an id that does not exist."""
-        return citable().get(pk=pk)
+        """Only what may be cited: anything else (or not an id at all) is a 404, like an id
+        that does not exist."""
+        return citable().get(pk=parse_id(pk))
 
     def get_display_title(self, instance):
         return evidence_title(instance)

@@ -3,8 +3,8 @@
 ``build_world()`` makes it and returns a ``World``: one conference (two sessions with a
 speaker, a theme), one meetup continuing a session (four bookings: three confirmed, one
 waiting), a busy discussion (a finding, an accepted answer, a reported post), connections,
-a facilitator, a delegate with a personal calendar token, a finished pack run and an import
-run. The four people the sweeps act as are ``world.users[role]`` for ``ROLES``:
+a facilitator, a delegate with a personal calendar token, a finished pack run, an import
+run and the findings report. The four people the sweeps act as are ``world.users[role]`` for ``ROLES``:
 
 - ``anonymous``: nobody (``None``);
 - ``delegate``: Dee Delegate, booked at the meetup, registered, with a star, a calendar
@@ -44,6 +44,7 @@ from planner.services.discussion import (
 from planner.services.facilitation import name_facilitator
 from planner.services.importing import request_import_run
 from planner.services.packs import generate_pack, start_pack_run
+from planner.services.report import KeyFindingPlan, SectionPlan, add_findings_report
 from tests.factories import SpeakerFactory, UserFactory, london, make_conference, make_meetup, make_session
 from tests.factories import registered_person as person
 
@@ -79,6 +80,7 @@ class World:
     verify_token: str
     pack_run: object
     import_run: object
+    report: object  # the conference's findings report, citing the busy thread
     users: dict = field(default_factory=dict)
 
 
@@ -131,6 +133,20 @@ def build_world(*, pack_dir=None) -> World:
     connection = request_connection(requester=dee, recipient=tom)
     respond_to_connection(connection=connection, responder=tom, accept=True)
 
+    report = add_findings_report(
+        conference=conference,
+        title="What councils found",
+        sections=[
+            SectionPlan(
+                heading="Discharge",
+                summary="<p>Trusted assessors work.</p>",
+                stream_id=stream.pk,
+                findings=[KeyFindingPlan("Use trusted assessors.", [thread.pk])],
+            )
+        ],
+        regions={meetup.pk: "<p>The room agreed.</p>"},
+    )
+
     lock_tables(event=meetup, size=2, by=planner)
     pack_run = start_pack_run(event=meetup, by=planner)
     if pack_dir is not None:
@@ -166,6 +182,7 @@ def build_world(*, pack_dir=None) -> World:
         verify_token=email_verification_token.make_token(dee.user),
         pack_run=PackRun.objects.get(pk=pack_run.pk),
         import_run=import_run,
+        report=report,
         users={"anonymous": None, "delegate": dee.user, "facilitator": fay.user, "planner": planner},
     )
 

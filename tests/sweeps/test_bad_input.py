@@ -174,6 +174,7 @@ def path_values(world) -> tuple[dict, dict]:
         "wagtailsnippets_planner_stream": {"pk": world.stream.pk},
         "wagtailsnippets_planner_speaker": {"pk": world.speaker.pk},
         "wagtailsnippets_planner_theme": {"pk": world.theme.pk},
+        "evidence_chooser:chosen": {"pk": world.thread.pk},  # a marked finding, citable
         "wagtailapi:images": {"pk": 1},  # none exist: a 404 after reading the parameters
         "wagtailapi:documents": {"pk": 1},
     }
@@ -248,10 +249,11 @@ def url_targets(world) -> list[Target]:
 
 
 def page_targets(world) -> list[Target]:
-    """The pages (home, conference, a session, the meetup, a missing one) and each route of
-    a routable page that takes no arguments (the conference's speakers, findings, PDF)."""
+    """The pages (home, conference, a session, the meetup, the findings report, a missing one)
+    and each route of a routable page that takes no arguments (the conference's speakers,
+    findings, PDF; the report's PDF and text)."""
 
-    pages = [Page.objects.get(depth=2).specific, world.conference, world.session, world.meetup]
+    pages = [Page.objects.get(depth=2).specific, world.conference, world.session, world.meetup, world.report]
     targets = [Target(route=f"page: {type(page).__name__}", template=page.url) for page in pages]
     for page in pages:
         for pattern in getattr(page, "get_subpage_urls", list)():

@@ -75,6 +75,7 @@ from planner.services.emails import send_notification_digests
 from planner.services.facilitation import name_facilitator
 from planner.services.letters import emails_off_token
 from planner.services.packs import pack_path, start_pack_run
+from planner.services.report import KeyFindingPlan, SectionPlan, add_findings_report
 from tests.factories import SpeakerFactory, UserFactory, london, make_conference, make_meetup, make_session
 from tests.factories import registered_person as person
 
@@ -120,9 +121,9 @@ ALLOWED = {
     "cora": {"Cora's email"},
 }
 CRAWLED = ("anonymous", "olive", "bram", "rita", "ada", "cora", "facilitator")  # "self" is the control
-# The API, the public feeds and the findings report (made to be shared: named by the public
-# rule) read no session: anonymous and one delegate read them; every role reads the rest.
-SAME_FOR_EVERYONE = re.compile(r"^/(api/|calendar/(?!me/)|[\w-]+/findings/)")
+# The API, the public feeds, the findings page and the organisers' report (made to be shared:
+# named by the public rule) read no session: anonymous and one delegate read them; every role reads the rest.
+SAME_FOR_EVERYONE = re.compile(r"^/(api/|calendar/(?!me/)|[\w-]+/findings/|[\w-]+/report/)")
 SAME_FOR_EVERYONE_READ_BY = {"anonymous", "olive"}
 # Shows only the viewer's own profile (and draws every time zone: 0.7 s a time).
 NOT_CRAWLED = {"/account/profile/"}
@@ -211,6 +212,19 @@ def build_scene(pack_dir) -> dict:
     post_contribution(author=asha, session=data, body="Open data needs an owner, not a portal.")
     for finding in (their_thread, their_reply, cora_thread):
         moderate_contribution(contribution=finding, moderator=planner, action="finding")
+    # The organisers' report quotes them (and Cora): "a delegate" in every output, as the
+    # public rule says, before and after they turn hidden.
+    add_findings_report(
+        conference=conference,
+        title="What the sweep found",
+        sections=[
+            SectionPlan(
+                heading="Discharge and deals",
+                summary="<p>Rooms with everyone in them decide faster.</p>",
+                findings=[KeyFindingPlan("Bring landlords in.", [their_thread.pk, their_reply.pk, cora_thread.pk])],
+            )
+        ],
+    )
 
     request_connection(requester=olive, recipient=them)  # waits in Olive's "Requests you sent"
     request_connection(requester=them, recipient=rita, via=cora_thread)  # waits for Rita's answer
@@ -471,6 +485,7 @@ def explicit_urls(scene) -> list[str]:
     urls = ["/", "/delegates/", "/my/connections/", "/account/my-data.json", "/healthz"]
     urls += [page.url for page in pages]
     urls += [f"{conference.url}{sub}" for sub in ("speakers/", "findings/", "findings/pdf/")]
+    urls += [f"{conference.url}report/{sub}" for sub in ("", "pdf/", "text/")]
     urls += [f"/delegates/?{urlencode({'interest': stream.pk})}" for stream in conference.streams.all()]
     urls += [f"/delegates/?{urlencode({'q': word})}" for word in words]
     urls += [f"/search/?{urlencode({'q': name})}" for name in names]
