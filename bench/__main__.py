@@ -4,7 +4,7 @@ Builds the demo programme in a throwaway SQLite file under var/ (or the database
 BENCH_DATABASE_URL), then requests each page repeatedly through Django's test client, which
 measures the server's work without a network in between. Usage:
 
-    python -m bench [--repeat 30] [--scale N]
+    python -m bench [--repeat 30] [--scale N] [--keep] [--only meetups,discussions]
 """
 
 import argparse
@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 import django
+
+PARTS = ("pages", "nearby", "personal", "discussions", "meetups", "workspace", "packs", "import", "reminders", "load")
 
 
 def configure(database_url: str) -> None:
@@ -29,6 +31,11 @@ def main(argv=None) -> int:
     parser.add_argument("--keep", action="store_true", help="reuse the bench database instead of building it afresh")
     parser.add_argument("--packs", type=int, default=1200, help="packs to make through the queue (0 to skip)")
     parser.add_argument("--load-seconds", type=int, default=20, help="locust load test against gunicorn (0 to skip)")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated parts to run, of: " + ", ".join(PARTS) + " (default: all)",
+    )
     args = parser.parse_args(argv)
 
     var = Path(__file__).resolve().parent.parent / "var"
@@ -41,7 +48,17 @@ def main(argv=None) -> int:
     configure(url)
     from bench.run import run  # noqa: PLC0415 -- after django.setup: it imports models
 
-    return run(url=url, scale=args.scale, repeat=args.repeat, packs=args.packs, load_seconds=args.load_seconds)
+    only = {part.strip() for part in args.only.split(",") if part.strip()}
+    if unknown := only - set(PARTS):
+        parser.error(f"unknown part(s): {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}")
+    return run(
+        url=url,
+        scale=args.scale,
+        repeat=args.repeat,
+        packs=args.packs,
+        load_seconds=args.load_seconds,
+        only=only or set(PARTS),
+    )
 
 
 if __name__ == "__main__":

@@ -11,7 +11,15 @@ from django.test import Client
 
 from bench.scenes import fill_discussion, meetup_like
 from bench.timing import measure, measure_posts
-from planner.models import Booking, BookingStatus, Contribution, Delegate, RegionalEventPage, SessionPage
+from planner.models import (
+    Booking,
+    BookingStatus,
+    Contribution,
+    Delegate,
+    FindingsReportPage,
+    RegionalEventPage,
+    SessionPage,
+)
 from planner.queries import carry_forward as cf
 from planner.queries.geography import delegate_towns
 from planner.queries.tables import meetup_tables
@@ -31,7 +39,8 @@ def measure_suggestion() -> None:
 
 def measure_discussions(client, conference, big_conference, repeat: int) -> None:
     """Session pages with 20 and 200 contributions (the same query count), a thread, the
-    connections page, posting, and the findings page and PDF."""
+    connections page, posting, the findings page and PDF, and the organisers' findings report
+    (page, PDF, text)."""
 
     sessions = list(SessionPage.objects.child_of(big_conference).order_by("pk")[:2])
     for session, size in zip(sessions, (20, 200), strict=True):
@@ -45,6 +54,13 @@ def measure_discussions(client, conference, big_conference, repeat: int) -> None
         ("findings page", conference.url + "findings/"),
         ("findings PDF", conference.url + "findings/pdf/"),
     ]
+    report = FindingsReportPage.objects.live().child_of(conference).first()
+    if report is not None:
+        rows += [
+            ("findings report", report.url),
+            ("report PDF", report.url + "pdf/"),
+            ("report text", report.url + "text/"),
+        ]
     for name, path in rows:
         median, queries, status = measure(client, path, max(3, repeat // 3) if "PDF" in name else repeat)
         print(f"{name:<28}{median:>10.1f}{queries:>9}{status:>8}")

@@ -17,8 +17,8 @@ from planner.models import ConferencePage, Delegate, RegionalEventPage, SessionP
 from planner.services.calendar import issue_calendar_token
 
 
-def run(*, url: str, scale: int, repeat: int, packs: int, load_seconds: int) -> int:
-    """Build the demo at ``scale`` and print each figure; 0 when done."""
+def run(*, url: str, scale: int, repeat: int, packs: int, load_seconds: int, only: set[str]) -> int:
+    """Build the demo at ``scale`` and print the figures of each part in ``only``; 0 when done."""
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
@@ -55,43 +55,53 @@ def run(*, url: str, scale: int, repeat: int, packs: int, load_seconds: int) -> 
     )
     print(f"demo load (or check, if already built): {demo_seconds:.1f} s")
     print(f"{'page':<28}{'median ms':>10}{'queries':>9}{'status':>8}")
-    for name, path in pages:
-        median, queries, status = measure(client, path, repeat)
-        print(f"{name:<28}{median:>10.1f}{queries:>9}{status:>8}")
+    if "pages" in only:
+        for name, path in pages:
+            median, queries, status = measure(client, path, repeat)
+            print(f"{name:<28}{median:>10.1f}{queries:>9}{status:>8}")
 
-    cache.clear()
-    started = time.perf_counter()
-    client.get(f"/calendar/conference/{big.conference.pk}.ics")
-    print(f"{'  same, first build (cold)':<28}{(time.perf_counter() - started) * 1000:>10.1f}")
+        cache.clear()
+        started = time.perf_counter()
+        client.get(f"/calendar/conference/{big.conference.pk}.ics")
+        print(f"{'  same, first build (cold)':<28}{(time.perf_counter() - started) * 1000:>10.1f}")
 
-    many = many_meetups()
-    for name, path in [
-        (f"near ?q=Leeds ({many} venues)", "/near/?q=Leeds"),
-        ("near ?lat&lon, 500 km, json", "/near/?lat=53.8&lon=-1.55&radius_km=500&format=json"),
-        ("conference page with map", conference.url),
-    ]:
-        median, queries, status = measure(client, path, repeat)
-        print(f"{name:<28}{median:>10.1f}{queries:>9}{status:>8}")
-    measure_suggestion()
+    if "nearby" in only:
+        many = many_meetups()
+        for name, path in [
+            (f"near ?q=Leeds ({many} venues)", "/near/?q=Leeds"),
+            ("near ?lat&lon, 500 km, json", "/near/?lat=53.8&lon=-1.55&radius_km=500&format=json"),
+            ("conference page with map", conference.url),
+        ]:
+            median, queries, status = measure(client, path, repeat)
+            print(f"{name:<28}{median:>10.1f}{queries:>9}{status:>8}")
+        measure_suggestion()
 
     delegate = Delegate.objects.filter(bookings__status="confirmed", stars__isnull=False).distinct().first()
     client.force_login(delegate.user)
 
-    token = issue_calendar_token(delegate=delegate)
-    personal = [("my programme", "/my/programme/"), ("directory page 1 (signed in)", "/delegates/")]
-    personal.append(("feed: personal", f"/calendar/me/{token}.ics"))
-    for name, path in personal:
-        median, queries, status = measure(client, path, repeat)
-        print(f"{name:<28}{median:>10.1f}{queries:>9}{status:>8}")
-    bookers = list(Delegate.objects.exclude(bookings__event=meetup).order_by("-pk")[: repeat + 1])
-    median, queries = measure_posts(bookers, f"/meetups/{meetup.pk}/book/")
-    print(f"{'book a place (POST)':<28}{median:>10.1f}{queries:>9}{302:>8}")
-    measure_discussions(client, conference, big.conference, repeat)
-    measure_carry_forward(conference, repeat)
-    measure_workspace(conference, big.conference, repeat)
-    measure_pack(conference, repeat)
-    measure_pack_queue(conference, url, count=packs)
-    measure_import()
-    measure_reminders(conference)
-    measure_load(conference, url, seconds=load_seconds)
+    if "personal" in only:
+        token = issue_calendar_token(delegate=delegate)
+        personal = [("my programme", "/my/programme/"), ("directory page 1 (signed in)", "/delegates/")]
+        personal.append(("feed: personal", f"/calendar/me/{token}.ics"))
+        for name, path in personal:
+            median, queries, status = measure(client, path, repeat)
+            print(f"{name:<28}{median:>10.1f}{queries:>9}{status:>8}")
+        bookers = list(Delegate.objects.exclude(bookings__event=meetup).order_by("-pk")[: repeat + 1])
+        median, queries = measure_posts(bookers, f"/meetups/{meetup.pk}/book/")
+        print(f"{'book a place (POST)':<28}{median:>10.1f}{queries:>9}{302:>8}")
+    if "discussions" in only:
+        measure_discussions(client, conference, big.conference, repeat)
+    if "meetups" in only:
+        measure_carry_forward(conference, repeat)
+    if "workspace" in only:
+        measure_workspace(conference, big.conference, repeat)
+    if "packs" in only:
+        measure_pack(conference, repeat)
+        measure_pack_queue(conference, url, count=packs)
+    if "import" in only:
+        measure_import()
+    if "reminders" in only:
+        measure_reminders(conference)
+    if "load" in only:
+        measure_load(conference, url, seconds=load_seconds)
     return 0
