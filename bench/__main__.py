@@ -58,6 +58,7 @@ def main(argv=None) -> int:
         packs=args.packs,
         load_seconds=args.load_seconds,
         only=only or set(PARTS),
+        keep=args.keep,
     )
 
 
