@@ -50,6 +50,7 @@ class EvidenceBlock(RefusesMalformedIds, blocks.ChooserBlock):
 
     class Meta:
         icon = "openquote"
+        label = "Citation"
 
     @cached_property
     def target_model(self):

@@ -397,7 +397,8 @@ class StreamEvidence:
 
 def writer_suggestions(page: FindingsReportPage, conference: ConferencePage) -> list[StreamEvidence]:
     """Per stream: the most discussed sessions, the contributions most replied to, the
-    questions still without an accepted answer, and the marked findings not yet cited."""
+    questions still without an accepted answer, and the marked findings not yet cited (each
+    contribution with ``words``: its opening, as plain text)."""
     cited = set(page.evidence_ids())
     streams = []
     for stream in conference.streams.order_by("sort_order", "name"):
@@ -427,5 +428,7 @@ def writer_suggestions(page: FindingsReportPage, conference: ConferencePage) -> 
             .select_related("session")
             .order_by("-reply_count", "pk")[:SUGGESTIONS]
         )
+        for contribution in [c for c, _citable in evidence.most_replied] + evidence.unanswered + evidence.uncited:
+            contribution.words = Truncator(plain_text(contribution.body_html)).chars(90)
         streams.append(evidence)
     return streams

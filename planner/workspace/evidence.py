@@ -35,7 +35,8 @@ def citable():
 
 
 class EvidenceSearchForm(BaseFilterForm):
-    """Words of the contribution, or of its session's title; and the conference, if chosen."""
+    """Words of the contribution, or of its session's title. Every conference's evidence is
+    listed (with its session and stream); a report citing another conference's is warned."""
 
     q = forms.CharField(
         label="Search term", required=False, widget=forms.TextInput(attrs={"placeholder": "Words, or a session"})
