@@ -1,9 +1,11 @@
-"""Connects Wagtail's publishing to the seat ledger, which the page must not know about."""
+"""Connects Wagtail's publishing to the seat ledger and the feeds, which the page must not know
+about, and changes to people to the caches that hold their names."""
 
-from django.db.models.signals import post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.signals import page_published, page_unpublished
 
-from planner.models import RegionalEventPage, SessionPage
+from planner.models import Delegate, RegionalEventPage, Registration, SessionPage
+from planner.queries.people import bump_people_version
 from planner.services.bookings import apply_capacity
 from planner.services.calendar import cancel_calendar_entry, sync_calendar_entry
 from planner.services.queue import enqueue_after_commit
@@ -19,6 +21,15 @@ def apply_published_capacity(sender, instance, **kwargs):
 def connect() -> None:
     page_published.connect(apply_published_capacity, sender=RegionalEventPage, dispatch_uid="relay-capacity")
     connect_calendar()
+    for model in (Delegate, Registration):  # a name, a privacy choice, who shares a conference
+        for signal in (post_save, post_delete):
+            signal.connect(people_changed, sender=model, dispatch_uid=f"relay-people-{model.__name__}-{signal}")
+
+
+def people_changed(sender, **kwargs):
+    """Someone's name, job, organisation, visibility or registrations changed: caches of names
+    keyed by ``people_version`` are retired."""
+    bump_people_version()
 
 
 def sync_feed_entry(sender, instance, **kwargs):

@@ -39,10 +39,7 @@ def carry_forward_context(page, request, viewer) -> dict:
     who = (request.GET.get("who") or "").strip()[:100]
     coming = carry_forward.whos_coming(page, viewer=viewer, booked=booked, who=who)
     listed_tables = tables[:TABLES_SHOWN] + [t for t in tables[TABLES_SHOWN:] if viewer and viewer.pk in t.members]
-    names = people.visible_names(
-        viewer, [pk for table in listed_tables for pk in table.members], within=carry_forward.confirmed_at(page)
-    )
-    shown_tables = tables_query.tables_for_viewer(listed_tables, names=names, viewer=viewer)
+    shown_tables = tables_query.tables_for_viewer(listed_tables, names=coming.names, viewer=viewer)
     coming_by_organisation = by_organisation(coming.shown)
     return {
         "left_off": carry_forward.left_off(page, viewer=viewer, sessions=sessions),

@@ -30,11 +30,13 @@ from planner.models import (
     Contribution,
     Delegate,
     RegionalEventPage,
+    Registration,
     SessionPage,
     SessionStar,
+    Visibility,
 )
 from planner.queries.discussion import label_authors, shown
-from planner.queries.people import visible_delegates
+from planner.queries.people import fellows_rule, people_version, revealed_rule
 
 PER_SESSION = 3  # findings, most-replied threads and open questions shown per continued session
 COMING_SHOWN = 120  # names listed on the page; the count covers the rest
@@ -165,6 +167,7 @@ class Coming:
     hidden_count: int  # booked, but not visible to this viewer
     total: int
     listed: int = 0  # how many the viewer may see match ``who`` (everyone they may see, without one)
+    names: dict[int, str] = field(default_factory=dict)  # everyone booked the viewer may see, by id
 
 
 def whos_coming(
@@ -183,19 +186,19 @@ def whos_coming(
     The database counts and cuts the list, so a 2,000-place meetup reads no more rows than
     a small one; the bookings go into each query as a subquery, not as 2,000 parameters."""
     booked = attendee_ids(event) if booked is None else booked
-    visible = visible_delegates(viewer, among=confirmed_at(event))
-    seen = None
-    if who:
-        seen = visible.count()
-        visible = visible.filter(Q(name__icontains=who) | Q(organisation__icontains=who) | Q(role__icontains=who))
-    rows = list(
-        visible.annotate(listed=Window(Count("pk")))  # counted in the same query as the first page of names
-        .order_by("name", "pk")
-        .values_list("pk", "name", "role", "organisation", "listed")[:limit]
+    everyone = visible_booked(event, viewer=viewer, booked=booked)
+    words = who.casefold()
+    matching = (
+        [
+            p
+            for p in everyone
+            if words in p.name.casefold() or words in p.organisation.casefold() or words in p.role.casefold()
+        ]
+        if words
+        else everyone
     )
-    listed = rows[0][-1] if rows else 0
-    seen = listed if seen is None else seen
-    attendees = [Attendee(Person(*row[:-1])) for row in rows]
+    seen, listed = len(everyone), len(matching)
+    attendees = [Attendee(person) for person in matching[:limit]]
     if viewer is not None and attendees:
         ids = [attendee.delegate.pk for attendee in attendees if attendee.delegate.pk != viewer.pk]
         connected = connected_ids(viewer)
@@ -204,7 +207,67 @@ def whos_coming(
             attendee.connected = attendee.delegate.pk in connected
             attendee.discussed = attendee.delegate.pk in talked
     total = len(set(booked))
-    return Coming(shown=attendees, hidden_count=total - seen, total=total, listed=listed)
+    names = {person.pk: person.name for person in everyone}
+    return Coming(shown=attendees, hidden_count=total - seen, total=total, listed=listed, names=names)
+
+
+VISIBLE_BOOKED_SECONDS = 120
+
+
+def visible_booked(event: RegionalEventPage, *, viewer: Delegate | None, booked: list[int]) -> list[Person]:
+    """Every confirmed delegate at ``event`` the viewer may see (the one rule), by name.
+
+    Most of the list is the same for every delegate registered at the same conferences (those
+    visible to everyone, and to those conferences): that part is cached, keyed by the bookings
+    (``bookings_fingerprint``), the conferences and ``people_version`` (which any change to a
+    delegate or a registration moves on), so 2,000 people opening the page on the day share
+    one read. The viewer's own part (themself, whoever revealed themselves to them) is read
+    fresh on every request."""
+    among = confirmed_at(event)
+    conferences = (
+        sorted(Registration.objects.filter(delegate=viewer).values_list("conference_id", flat=True)) if viewer else []
+    )
+    key = (
+        f"relay:visible-booked:{event.pk}:{bookings_fingerprint(booked)}:{people_version()}:"
+        f"{'-'.join(map(str, conferences)) or 'public'}"
+    )
+    shared = _recent.get(key) or cache.get(key)
+    if shared is None:
+        rule = Q(visibility=Visibility.EVERYONE)
+        if conferences:
+            rule |= fellows_rule(conferences, among=among)
+        rows = Delegate.objects.filter(pk__in=among).filter(rule).values_list("pk", "name", "role", "organisation")
+        shared = sorted((Person(*row) for row in rows), key=by_name)
+        cache.set(key, shared, VISIBLE_BOOKED_SECONDS)
+    _remember(key, shared)
+    if viewer is None:
+        return shared
+    # The viewer's own few (themself, their connections and requests), kept if they are booked.
+    confirmed, listed = set(booked), {person.pk for person in shared}
+    own = [
+        Person(*row)
+        for row in Delegate.objects.filter(revealed_rule(viewer)).values_list("pk", "name", "role", "organisation")
+        if row[0] in confirmed and row[0] not in listed
+    ]
+    return sorted([*shared, *own], key=by_name) if own else shared
+
+
+# This process's last few lists, so a busy page does not unpickle 2,000 names from the cache
+# on every request. Safe to share between requests: the key names the bookings and the
+# people_version it was read at, and the version itself is read from the shared cache.
+_recent: dict[str, list] = {}
+RECENT_LISTS = 16
+
+
+def _remember(key: str, shared: list) -> None:
+    if key not in _recent:
+        while len(_recent) >= RECENT_LISTS:
+            _recent.pop(next(iter(_recent)))
+        _recent[key] = shared
+
+
+def by_name(person: Person) -> tuple[str, int]:
+    return (person.name, person.pk)
 
 
 def connected_ids(viewer: Delegate) -> set[int]:

@@ -1,9 +1,11 @@
 """Reads about delegates. ``visible_delegates`` is the one rule for who may see whom; every
 place a person can appear (directory, search, API, feeds, packs, "who's coming") uses it."""
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -40,21 +42,48 @@ def visible_delegates(viewer: Delegate | None, *, among=None) -> QuerySet[Delega
     rule = Q(visibility=Visibility.EVERYONE)
     if viewer is not None:
         viewer_conferences = Registration.objects.filter(delegate=viewer).values("conference_id")
-        fellows = Registration.objects.filter(conference_id__in=viewer_conferences)
-        revealed = Connection.objects.filter(
-            Q(recipient=viewer) | Q(requester=viewer, status=ConnectionStatus.ACCEPTED)
-        ).exclude(status=ConnectionStatus.DECLINED)
-        asked_me, accepted_me = revealed.filter(recipient=viewer), revealed.filter(requester=viewer)
-        if among is not None:
-            fellows = fellows.filter(delegate_id__in=among)
-            asked_me, accepted_me = asked_me.filter(requester_id__in=among), accepted_me.filter(recipient_id__in=among)
-        rule |= (
-            Q(visibility=Visibility.CONFERENCE, pk__in=fellows.values("delegate_id"))
-            | Q(pk=viewer.pk)
-            | Q(pk__in=asked_me.values("requester_id"))
-            | Q(pk__in=accepted_me.values("recipient_id"))
-        )
+        rule |= fellows_rule(viewer_conferences, among=among) | revealed_rule(viewer, among=among)
     return people.filter(rule)
+
+
+def fellows_rule(conferences, *, among=None) -> Q:
+    """Part of the one rule: delegates visible to their conference who are registered at one
+    of ``conferences`` (ids, or a subquery of them: the viewer's)."""
+    fellows = Registration.objects.filter(conference_id__in=conferences)
+    if among is not None:
+        fellows = fellows.filter(delegate_id__in=among)
+    return Q(visibility=Visibility.CONFERENCE, pk__in=fellows.values("delegate_id"))
+
+
+def revealed_rule(viewer: Delegate, *, among=None) -> Q:
+    """Part of the one rule: the viewer themself, and whoever chose to reveal themselves to
+    the viewer by asking to connect or connecting (whatever their visibility)."""
+    revealed = Connection.objects.filter(
+        Q(recipient=viewer) | Q(requester=viewer, status=ConnectionStatus.ACCEPTED)
+    ).exclude(status=ConnectionStatus.DECLINED)
+    asked_me, accepted_me = revealed.filter(recipient=viewer), revealed.filter(requester=viewer)
+    if among is not None:
+        asked_me, accepted_me = asked_me.filter(requester_id__in=among), accepted_me.filter(recipient_id__in=among)
+    return Q(pk=viewer.pk) | Q(pk__in=asked_me.values("requester_id")) | Q(pk__in=accepted_me.values("recipient_id"))
+
+
+PEOPLE_VERSION = "relay:people-version"
+
+
+def people_version() -> int:
+    """A number that changes whenever a delegate or a registration is saved or deleted
+    (``bump_people_version``, from the signals): part of the key of every cache that holds
+    names or visibility, so a rename or a new privacy choice shows on the next request. It
+    starts from the clock, so a flushed or evicted cache never brings back an old number."""
+    return cache.get_or_set(PEOPLE_VERSION, time.time_ns, timeout=None)
+
+
+def bump_people_version() -> None:
+    """Retire every cache keyed by ``people_version``."""
+    try:
+        cache.incr(PEOPLE_VERSION)
+    except ValueError:  # not set yet, or evicted: a new number all the same
+        cache.set(PEOPLE_VERSION, time.time_ns(), timeout=None)
 
 
 HIDDEN_NAME = "a delegate"

@@ -9,12 +9,14 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from planner.models import Contribution, MeetupTables, Visibility
-from planner.queries.carry_forward import collect_digests, continued_sessions
+from planner.queries.carry_forward import attendee_ids, collect_digests, continued_sessions, visible_booked
+from planner.queries.people import people_version
 from planner.queries.people_to_meet import people_to_meet
 from planner.queries.tables import suggest_tables
 from planner.services.bookings import book_meetup
@@ -305,3 +307,32 @@ def test_people_to_meet_passes_over_hidden_people_however_well_they_match(world,
     ranked = people_to_meet(world["meetup"], viewer=asha, limit=2)
     assert [s.delegate.name for s in ranked] == ["Tom Okafor"]
     assert ranked[0].reasons[0].text == "You both wrote in"
+
+
+def test_the_shared_list_of_who_is_coming_follows_every_change_to_people(world, conference):
+    """Delegates of one conference share one cached list; a rename, a registration and a
+    flushed cache each give the next reader what is true now, and a person revealed to one
+    viewer (by asking to connect) is added for that viewer only."""
+    meetup = world["meetup"]
+    first, second = (person(conference, name) for name in ("Viewer One", "Viewer Two"))
+    hidden = person(conference, "Quiet Quentin", Visibility.HIDDEN)
+    book_meetup(delegate=hidden, event=meetup)
+    booked = attendee_ids(meetup)
+
+    def names(viewer):
+        return [p.name for p in visible_booked(meetup, viewer=viewer, booked=booked)]
+
+    assert names(first) == names(second) and "Quiet Quentin" not in names(first)
+    request_connection(requester=hidden, recipient=first)  # Quentin reveals himself to One only
+    assert "Quiet Quentin" in names(first) and "Quiet Quentin" not in names(second)
+
+    before = people_version()
+    asha = world["asha"]
+    asha.name = "Renamed Person"
+    asha.save()
+    assert people_version() != before
+    assert "Renamed Person" in names(second)
+
+    cache.clear()  # a flushed cache never brings back an old version
+    assert people_version() != before
+    assert "Renamed Person" in names(second)
