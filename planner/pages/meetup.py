@@ -48,7 +48,9 @@ def carry_forward_context(page, request, viewer) -> dict:
         "coming_by_organisation": coming_by_organisation,
         "coming_listed": coming.listed,
         "coming_more": max(coming.listed - len(coming.shown), 0),
-        "people_to_meet": people_to_meet.people_to_meet(page, viewer=viewer, booked=booked, sessions=sessions)
+        "people_to_meet": people_to_meet.people_to_meet(
+            page, viewer=viewer, booked=booked, sessions=sessions, visible=coming.people
+        )
         if viewer
         else [],
         "tables": shown_tables,  # the first TABLES_SHOWN, and the viewer's own

@@ -167,7 +167,11 @@ class Coming:
     hidden_count: int  # booked, but not visible to this viewer
     total: int
     listed: int = 0  # how many the viewer may see match ``who`` (everyone they may see, without one)
-    names: dict[int, str] = field(default_factory=dict)  # everyone booked the viewer may see, by id
+    people: dict[int, Person] = field(default_factory=dict)  # everyone booked the viewer may see, by id
+
+    @property
+    def names(self) -> dict[int, str]:
+        return {pk: person.name for pk, person in self.people.items()}
 
 
 def whos_coming(
@@ -207,8 +211,8 @@ def whos_coming(
             attendee.connected = attendee.delegate.pk in connected
             attendee.discussed = attendee.delegate.pk in talked
     total = len(set(booked))
-    names = {person.pk: person.name for person in everyone}
-    return Coming(shown=attendees, hidden_count=total - seen, total=total, listed=listed, names=names)
+    people = {person.pk: person for person in everyone}
+    return Coming(shown=attendees, hidden_count=total - seen, total=total, listed=listed, people=people)
 
 
 VISIBLE_BOOKED_SECONDS = 120

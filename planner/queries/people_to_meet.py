@@ -79,6 +79,7 @@ def people_to_meet(
     booked: list[int] | None = None,
     limit: int = 8,
     sessions: list[SessionPage] | None = None,
+    visible: dict | None = None,
 ) -> list[Match]:
     """Visible delegates coming to ``event`` the viewer should meet, each with concrete reasons.
 
@@ -87,7 +88,9 @@ def people_to_meet(
     existing connection, the interests you share, and living near each other; ties go to
     the lower id. The ranking (``rank_candidates``) is remembered for two minutes per viewer
     and set of bookings; names, the visibility rule and connections are read fresh on every
-    call. Three queries when remembered, a fixed number when not."""
+    call (``visible``, the booked people the viewer may see by id, as ``whos_coming`` read
+    them for the same request, saves reading them again). Three queries when remembered
+    (two with ``visible``), a fixed number when not."""
     booked = attendee_ids(event) if booked is None else booked
     key = f"relay:meet:{event.pk}:{viewer.pk}:{bookings_fingerprint(booked)}"
     found = cache.get(key)
@@ -108,12 +111,16 @@ def people_to_meet(
             c.pk,
         ),
     )
-    people = {
-        row[0]: Person(*row)
-        for row in visible_delegates(viewer, among=[c.pk for c in candidates]).values_list(
-            "pk", "name", "role", "organisation"
-        )
-    }
+    people = (
+        visible
+        if visible is not None
+        else {
+            row[0]: Person(*row)
+            for row in visible_delegates(viewer, among=[c.pk for c in candidates]).values_list(
+                "pk", "name", "role", "organisation"
+            )
+        }
+    )
     matches = []
     for candidate in [c for c in candidates if c.pk in people][:limit]:
         reasons = []
