@@ -10,9 +10,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from planner import timefmt
-from planner.models import ConferencePage, Contribution, PackRun, PackStatus, RegionalEventPage
+from planner.models import (
+    Booking,
+    ConferencePage,
+    Contribution,
+    PackRun,
+    PackStatus,
+    RegionalEventPage,
+    Registration,
+)
 from planner.queries.discussion import ActivityTable, conference_activity, shown
 
 
@@ -85,6 +94,19 @@ class ConferenceSummary:
         return sum(meetup.checked_in for meetup in self.meetups)
 
 
+def count_of(model, key: str, **conditions):
+    """A correlated subquery counting ``model`` rows whose ``key`` is the outer row (and that
+    meet ``conditions``): 0, not NULL, when there are none."""
+    rows = (
+        model.objects.filter(**{key: OuterRef("pk")}, **conditions)
+        .order_by()
+        .values(key)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows), 0)
+
+
 def open_question_counts(conferences) -> dict[int, int]:
     """Shown top-level questions with no accepted answer, per conference id, in one query."""
     rows = (
@@ -136,7 +158,11 @@ def summarise_meetup(meetup: RegionalEventPage, packs: PackProgress | None) -> M
 def conference_summaries(*, request=None) -> list[ConferenceSummary]:
     """Every live conference, earliest first, with its live meetups (in date order) and the
     numbers a planner watches. ``request`` only lets Wagtail reuse its site lookup for URLs."""
-    conferences = list(ConferencePage.objects.live().annotate(registered=Count("registrations")).order_by("start_date"))
+    # Counted in correlated subqueries on the foreign keys' indexes: a join and GROUP BY over
+    # every page column took 60 ms at 120,000 registrations.
+    conferences = list(
+        ConferencePage.objects.live().annotate(registered=count_of(Registration, "conference")).order_by("start_date")
+    )
     if not conferences:
         return []
     # One query for the meetups of every conference: a meetup's parent is the conference
@@ -146,7 +172,7 @@ def conference_summaries(*, request=None) -> list[ConferenceSummary]:
         RegionalEventPage.objects.live()
         .filter(under_any)
         .select_related("venue", "seats", "cancellation")
-        .annotate(checked_in=Count("bookings", filter=Q(bookings__attended_at__isnull=False)))
+        .annotate(checked_in=count_of(Booking, "event", attended_at__isnull=False))
         .order_by("start", "pk")
     )
     packs = latest_pack_runs([meetup.pk for meetup in meetups])
