@@ -37,7 +37,14 @@ def carry_forward_context(page, request, viewer) -> dict:
     booked = carry_forward.attendee_ids(page)
     tables, saved = tables_query.cached_tables(page, booked=booked)
     who = (request.GET.get("who") or "").strip()[:100]
-    coming = carry_forward.whos_coming(page, viewer=viewer, booked=booked, who=who)
+    states = people_to_meet.connection_states(viewer) if viewer else {}  # read once, used twice
+    coming = carry_forward.whos_coming(
+        page,
+        viewer=viewer,
+        booked=booked,
+        who=who,
+        connected={pk for pk, state in states.items() if state == "connected"},
+    )
     listed_tables = tables[:TABLES_SHOWN] + [t for t in tables[TABLES_SHOWN:] if viewer and viewer.pk in t.members]
     shown_tables = tables_query.tables_for_viewer(listed_tables, names=coming.names, viewer=viewer)
     coming_by_organisation = by_organisation(coming.shown)
@@ -49,7 +56,7 @@ def carry_forward_context(page, request, viewer) -> dict:
         "coming_listed": coming.listed,
         "coming_more": max(coming.listed - len(coming.shown), 0),
         "people_to_meet": people_to_meet.people_to_meet(
-            page, viewer=viewer, booked=booked, sessions=sessions, visible=coming.people
+            page, viewer=viewer, booked=booked, sessions=sessions, visible=coming.people, states=states
         )
         if viewer
         else [],

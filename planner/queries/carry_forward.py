@@ -181,6 +181,7 @@ def whos_coming(
     booked: list[int] | None = None,
     who: str = "",
     limit: int = COMING_SHOWN,
+    connected: set[int] | None = None,
 ) -> Coming:
     """Confirmed delegates the viewer may see, by name: the first ``limit`` (of those whose
     name, organisation or role holds ``who``, when given), with the counts of the rest; for
@@ -205,7 +206,7 @@ def whos_coming(
     attendees = [Attendee(person) for person in matching[:limit]]
     if viewer is not None and attendees:
         ids = [attendee.delegate.pk for attendee in attendees if attendee.delegate.pk != viewer.pk]
-        connected = connected_ids(viewer)
+        connected = connected_ids(viewer) if connected is None else connected
         talked = discussed_with(viewer, ids)
         for attendee in attendees:
             attendee.connected = attendee.delegate.pk in connected

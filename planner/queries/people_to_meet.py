@@ -80,6 +80,7 @@ def people_to_meet(
     limit: int = 8,
     sessions: list[SessionPage] | None = None,
     visible: dict | None = None,
+    states: dict[int, str] | None = None,
 ) -> list[Match]:
     """Visible delegates coming to ``event`` the viewer should meet, each with concrete reasons.
 
@@ -89,8 +90,9 @@ def people_to_meet(
     the lower id. The ranking (``rank_candidates``) is remembered for two minutes per viewer
     and set of bookings; names, the visibility rule and connections are read fresh on every
     call (``visible``, the booked people the viewer may see by id, as ``whos_coming`` read
-    them for the same request, saves reading them again). Three queries when remembered
-    (two with ``visible``), a fixed number when not."""
+    them for the same request, saves reading them again; so does ``states``, the viewer's
+    ``connection_states``). Three queries when remembered (one with both), a fixed number
+    when not."""
     booked = attendee_ids(event) if booked is None else booked
     key = f"relay:meet:{event.pk}:{viewer.pk}:{bookings_fingerprint(booked)}"
     found = cache.get(key)
@@ -98,7 +100,7 @@ def people_to_meet(
         found = rank_candidates(event, viewer=viewer, booked=booked, sessions=sessions)
         cache.set(key, found, MEET_CACHE_SECONDS)
     candidates, threads = found
-    connections = connection_states(viewer)
+    connections = connection_states(viewer) if states is None else states
     candidates = sorted(
         candidates,
         key=lambda c: (
