@@ -8,6 +8,7 @@ from planner.models import Delegate, RegionalEventPage, Registration, SessionPag
 from planner.queries.people import bump_people_version
 from planner.services.bookings import apply_capacity
 from planner.services.calendar import cancel_calendar_entry, sync_calendar_entry
+from planner.services.indexing import index_saved_session, unindex_deleted_session
 from planner.services.queue import enqueue_after_commit
 from venues.models import Venue
 
@@ -21,6 +22,8 @@ def apply_published_capacity(sender, instance, **kwargs):
 def connect() -> None:
     page_published.connect(apply_published_capacity, sender=RegionalEventPage, dispatch_uid="relay-capacity")
     connect_calendar()
+    post_save.connect(index_saved_session, sender=SessionPage, dispatch_uid="relay-index-session")
+    post_delete.connect(unindex_deleted_session, sender=SessionPage, dispatch_uid="relay-unindex-session")
     for model in (Delegate, Registration):  # a name, a privacy choice, who shares a conference
         for signal in (post_save, post_delete):
             signal.connect(people_changed, sender=model, dispatch_uid=f"relay-people-{model.__name__}-{signal}")

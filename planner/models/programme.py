@@ -236,6 +236,9 @@ class SessionPage(CancellableMixin, Page):
     ]
     api_select_related = ["stream", "cancellation"]
     api_prefetch_related = ["speakers"]
+    # Indexed by planner.services.indexing (connected in planner.signals), which can index a
+    # session once per import instead of at each of its three saves.
+    search_auto_update = False
 
     # Set by PlannerConfig.ready, as the layers above the models are never imported here:
     # base_form_class = forms.programme.SessionPageForm; page_views = pages.session (context, routes).

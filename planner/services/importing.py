@@ -6,11 +6,14 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from wagtail.models import ReferenceIndex
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from planner.models import ConferencePage, ImportRun, ImportStatus, SessionFormat, SessionPage, Speaker
 from planner.programme_files.plan import CREATE, UNCHANGED, UPDATE, ImportPlan, plan_import
 from planner.programme_files.readers import FileRefused, ProgrammeFile, SpeakerInFile, person_key, read_programme_file
 from planner.rules.scheduling import session_problems
+from planner.services.indexing import search_index_deferred
 from planner.services.queue import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
@@ -57,21 +60,28 @@ def apply_import(
     added = {person_key(person.name): add_speaker(person) for person in plan.new_speakers}
     slugs = set(conference.get_children().values_list("slug", flat=True))
     written = []
-    for row_plan in plan.rows:
-        if row_plan.action == UNCHANGED:
-            continue
-        row = row_plan.row
-        speakers = [added[person_key(s.name)] if isinstance(s, SpeakerInFile) else s for s in row_plan.speakers]
-        page = row_plan.session or SessionPage(external_id=row.external_id, slug=free_slug(row.title, slugs))
-        page.title, page.stream, page.start, page.end = row.title, row_plan.stream, row.start, row.end
-        page.format, page.summary = row_plan.format or SessionFormat.TALK, row.summary
-        if row.join_url is not None:
-            page.join_url = row.join_url
-        page.speakers = speakers
-        if row_plan.action == CREATE:
-            conference.add_child(instance=page)
-        page.save_revision(user=user).publish(user=user)
-        written.append((row_plan, page, speakers))
+    # The reference and search indexes are brought up to date once a page, after the rows,
+    # not at each of the three saves a page makes on its way to published (a third of the time).
+    with disable_reference_index_auto_update(), search_index_deferred():
+        for row_plan in plan.rows:
+            if row_plan.action == UNCHANGED:
+                continue
+            row = row_plan.row
+            speakers = [added[person_key(s.name)] if isinstance(s, SpeakerInFile) else s for s in row_plan.speakers]
+            page = row_plan.session or SessionPage(external_id=row.external_id, slug=free_slug(row.title, slugs))
+            page.title, page.stream, page.start, page.end = row.title, row_plan.stream, row.start, row.end
+            page.format, page.summary = row_plan.format or SessionFormat.TALK, row.summary
+            if row.join_url is not None:
+                page.join_url = row.join_url
+            page.speakers = speakers
+            if row_plan.action == CREATE:
+                conference.add_child(instance=page)
+            # The row was validated by the dry run just made, and the whole programme is checked
+            # again below: the revision need not run the model's validation a second time.
+            page.save_revision(user=user, clean=False).publish(user=user)
+            written.append((row_plan, page, speakers))
+    for _row_plan, page, _speakers in written:
+        ReferenceIndex.create_or_update_for_object(page)
     # The same check the session form makes, on the programme as it now stands: it must agree
     # with the dry run, and if it does not, the transaction is undone.
     for row_plan, page, speakers in written:

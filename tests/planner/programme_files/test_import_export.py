@@ -14,7 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Revision
+from modelsearch import index
+from wagtail.models import ReferenceIndex, Revision
 
 from planner.models import (
     Cancellation,
@@ -222,6 +223,29 @@ def test_a_failure_halfway_through_leaves_nothing_behind(conference, speakers, m
         apply_import(conference=conference, programme=programme, user=None)
     assert len(published) == 2
     assert not SessionPage.objects.exists() and Revision.objects.count() == revisions
+
+
+def test_imported_sessions_are_searchable_indexed_once_each_and_references_recorded(conference, speakers, monkeypatch):
+    """The search and reference indexes are brought up to date once a session, after the
+    rows (not at each of a page's three saves), and the sessions are found by search."""
+    indexed = []
+    insert = index.insert_or_update_object
+    monkeypatch.setattr(index, "insert_or_update_object", lambda obj: indexed.append(obj.pk) or insert(obj))
+    programme = read_programme_file(sample("programme.csv"), conference=conference)
+    apply_import(conference=conference, programme=programme, user=None)
+    sessions = list(SessionPage.objects.child_of(conference))
+    assert sorted(indexed) == sorted(s.pk for s in sessions)  # once each
+    found = SessionPage.objects.live().search("Warm spaces")
+    assert [s.title for s in found][:1] == ["Warm spaces, one winter on"]
+    stream_references = ReferenceIndex.get_references_to(sessions[0].stream)
+    assert {ref.object_id for ref in stream_references} >= {
+        str(s.pk) for s in sessions if s.stream == sessions[0].stream
+    }
+
+
+def test_a_session_saved_outside_an_import_is_indexed_at_once(conference):
+    session = make_session(conference, title="Trusted assessors in practice")
+    assert [s.pk for s in SessionPage.objects.live().search("Trusted assessors")] == [session.pk]
 
 
 # Bad input: a clear answer, nothing written ------------------------------------------------
