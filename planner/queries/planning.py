@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from planner import timefmt
 from planner.models import AgendaItem, ConferencePage, RegionalEventPage, SessionPage, Speaker
@@ -36,6 +37,20 @@ class ProgrammeView:
     day: date | None = None
     stream: str = ""
     speaker: int | None = None
+    one_day_at_a_time: bool = False  # too many sessions to show every day at once by default
+
+    @property
+    def problems_shown(self) -> list["Problem"]:
+        """The first ``PROBLEMS_SHOWN`` problems: a page of 900 would bury the first ones."""
+        return self.problems[:PROBLEMS_SHOWN]
+
+    @property
+    def problems_not_shown(self) -> list[tuple[str, int]]:
+        """(kind, how many) of the problems past the first ``PROBLEMS_SHOWN``."""
+        kinds: dict[str, int] = {}
+        for problem in self.problems[PROBLEMS_SHOWN:]:
+            kinds[problem.kind] = kinds.get(problem.kind, 0) + 1
+        return list(kinds.items())
 
     @property
     def counts(self) -> dict[str, int]:
@@ -74,12 +89,27 @@ def programme_meetups(conference: ConferencePage) -> list[RegionalEventPage]:
     )
 
 
+PROBLEMS_SHOWN = 25
+ONE_DAY_FROM = 200  # sessions: from here the grid opens on one day, not all of them
+
+
 def programme_view(
-    conference: ConferencePage, *, day: date | None = None, stream: str = "", speaker: int | None = None
+    conference: ConferencePage,
+    *,
+    day: date | None = None,
+    stream: str = "",
+    speaker: int | None = None,
+    all_days: bool = False,
 ) -> ProgrammeView:
     """The grid (narrowed to one day, stream or speaker when asked) and the problems of the
-    whole programme, which are always listed in full."""
+    whole programme, which are always listed in full. A programme of more than
+    ``ONE_DAY_FROM`` sessions opens on one day (today during the conference, else the first)
+    unless ``all_days`` is asked for: 900 sessions are too many to read, or to draw, at once."""
     sessions = programme_sessions(conference)
+    one_day = day is None and not all_days and not speaker and len(sessions) > ONE_DAY_FROM
+    if one_day:
+        today = timezone.localdate(timezone=conference.zone)
+        day = today if today in conference.days else conference.start_date
     meetups = programme_meetups(conference)
     streams = list(conference.streams.all())
     tz = conference.zone
@@ -103,6 +133,7 @@ def programme_view(
         day=day,
         stream=stream if stream in {s.slug for s in streams} else "",
         speaker=speaker,
+        one_day_at_a_time=one_day,
     )
 
 

@@ -45,6 +45,7 @@ def programme(request, conference_id: int):
         day=day if day in conference.days else None,
         stream=request.GET.get("stream", ""),
         speaker=parse_id(request.GET.get("speaker")),
+        all_days=request.GET.get("day") == "all",
     )
     # Three links for each of 900 sessions: reversed once each, not 2,700 times.
     links = {

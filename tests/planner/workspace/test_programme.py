@@ -12,6 +12,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client
 
 from planner.models import CalendarEntry, Cancellation, CancellationNotice, SessionPage
+from planner.queries import planning
 from planner.services.agenda import set_star
 from planner.services.bookings import BookingRefused, book_meetup
 from planner.services.cancellations import cancel_page, send_cancellation_notice, send_cancellation_notices
@@ -68,6 +69,18 @@ def test_the_programme_narrows_to_a_day_a_stream_or_a_speaker(planner_client, co
     assert titles(grid(planner_client, conference, stream=second_stream.slug)) == ["Housing"]
     assert titles(grid(planner_client, conference, speaker=asha.pk)) == ["Open data"]
     assert titles(grid(planner_client, conference, day="not-a-day")) == ["Open data", "Housing", "Care records"]
+
+
+def test_a_large_programme_opens_on_one_day_and_can_show_them_all(planner_client, conference, monkeypatch):
+    monkeypatch.setattr(planning, "ONE_DAY_FROM", 2)  # 900 sessions in life; three here
+    make_session(conference, title="Open data")
+    make_session(conference, title="Housing", start=london(conference.start_date, 11))
+    make_session(conference, title="Care records", start=london(date(2027, 3, 9), 14, 30))
+    page = grid(planner_client, conference)
+    assert titles(page) == ["Open data", "Housing"]  # the first day: the conference is not on yet
+    assert "3 sessions: showing Monday 8 March" in page.get_text(" ")
+    assert titles(grid(planner_client, conference, day="all")) == ["Open data", "Housing", "Care records"]
+    assert titles(grid(planner_client, conference, day="2027-03-09")) == ["Care records"]
 
 
 def problems(planner_client, conference) -> list[str]:
