@@ -16,7 +16,7 @@ from planner.models import (
     RegionalEventPage,
 )
 from planner.queries import carry_forward as cf
-from planner.queries.tables import Table, meetup_tables
+from planner.queries.tables import Table, cached_tables
 
 BUSIEST_THREADS = 10
 TOWNS_SHOWN = 12
@@ -65,7 +65,7 @@ def meetup_overview(event: RegionalEventPage, *, size: int | None) -> MeetupOver
             thread_people[thread] = thread_people.get(thread, 0) + 1
     busiest = sorted(thread_people, key=lambda t: (-thread_people[t], t))[:BUSIEST_THREADS]
     threads = {c.pk: c for c in Contribution.objects.filter(pk__in=busiest).select_related("session", "author")}
-    tables, saved = meetup_tables(event, size=size, booked=confirmed)
+    tables, saved = cached_tables(event, size=size, booked=confirmed)  # the same suggestion the page shows
     names = {b.delegate_id: b.delegate.name for b in bookings}
     seated = {pk for t in tables for pk in t.members}
     towns: dict[str, int] = {}

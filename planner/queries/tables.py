@@ -331,13 +331,16 @@ def meetup_tables(
     return tables, saved
 
 
-def cached_tables(event: RegionalEventPage, *, booked: list[int]) -> tuple[list[Table], MeetupTables | None]:
-    """``meetup_tables``, remembered until the bookings change (or ten minutes pass)."""
+def cached_tables(
+    event: RegionalEventPage, *, booked: list[int], size: int | None = None
+) -> tuple[list[Table], MeetupTables | None]:
+    """``meetup_tables``, remembered until the bookings change (or ten minutes pass); ``size``
+    (the dashboard's choice) else the saved size, else 6."""
 
     saved = MeetupTables.objects.filter(event=event).first()
     if saved is not None and saved.is_locked:
         return meetup_tables(event, booked=booked)
-    size = saved.table_size if saved else 6
+    size = size or (saved.table_size if saved else 6)
     key = f"relay:tables:{event.pk}:{size}:{bookings_fingerprint(booked)}"
     tables = cache.get(key)
     if tables is None:
