@@ -4,13 +4,14 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from cms.blocks import BodyBlock
+from cms.caching import CachedPlumbingMixin, cached_route, site_setting
 
 
-class HomePage(Page):
+class HomePage(CachedPlumbingMixin, Page):
     """The front page of a Relay site; conferences live beneath it."""
 
     intro = models.TextField(blank=True, help_text="One or two sentences under the site's main heading.")
@@ -22,11 +23,15 @@ class HomePage(Page):
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
+    def route(self, request, path_components):
+        """Wagtail's routing from the site's root, remembering where each URL leads."""
+        return cached_route(self, request, path_components, super().route)
+
     class Meta:
         verbose_name = "home page"
 
 
-class StandardPage(Page):
+class StandardPage(CachedPlumbingMixin, Page):
     """An ordinary content page: about, accessibility statement, code of conduct, venues help."""
 
     intro = models.TextField(blank=True)
@@ -64,3 +69,13 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "site settings"
+
+    @classmethod
+    def for_request(cls, request):
+        """The settings of the request's site, from the cache (Wagtail's reads them from the
+        database on every request); edited in the admin through ``for_site`` as before."""
+        attr = cls.get_cache_attr_name()
+        if not hasattr(request, attr):
+            site = Site.find_for_request(request)
+            setattr(request, attr, site_setting(cls, site) if site else cls())
+        return getattr(request, attr)

@@ -4,6 +4,8 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.shortcuts import render
 from wagtail.models import Page
 
+from cms.caching import public
+
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
 
@@ -23,7 +25,7 @@ def search(request):
     query = searchable(request.GET.get("q", ""))
     results = None
     if query:
-        matches = Page.objects.live().public().specific().search(query)
+        matches = public(Page.objects.live()).specific().search(query)
         paginator = Paginator(matches, RESULTS_PER_PAGE)
         try:
             results = paginator.page(request.GET.get("page", 1))

@@ -13,6 +13,7 @@ class PlannerConfig(AppConfig):
         # Imported here, not at the top: Django loads apps before their models exist.
         from django.urls import register_converter  # noqa: PLC0415 -- app loading
 
+        from cms.caching import watch  # noqa: PLC0415 -- app loading
         from planner import signals  # noqa: PLC0415 -- app loading
         from planner.converters import IdConverter  # noqa: PLC0415 -- app loading
         from planner.forms.ids import SnippetForm  # noqa: PLC0415 -- app loading
@@ -22,6 +23,8 @@ class PlannerConfig(AppConfig):
             SessionPageForm,
         )
         from planner.models import (  # noqa: PLC0415 -- app loading
+            AgendaItem,
+            Cancellation,
             ConferencePage,
             FindingsReportPage,
             RegionalEventPage,
@@ -34,9 +37,12 @@ class PlannerConfig(AppConfig):
         from planner.ops import mail_health  # noqa: F401, PLC0415 -- registers its deployment check
         from planner.pages import conference, meetup, report, session  # noqa: PLC0415 -- app loading
         from planner.workspace.evidence import evidence_chooser  # noqa: PLC0415 -- app loading
+        from venues.models import Venue  # noqa: PLC0415 -- app loading
 
         register_converter(IdConverter, "id")
         signals.connect()
+        # What the public pages show of the programme besides its pages (cms.caching).
+        watch(Stream, Speaker, Cancellation, AgendaItem, Venue)
         ConferencePage.base_form_class = ConferencePageForm
         SessionPage.base_form_class = SessionPageForm
         RegionalEventPage.base_form_class = RegionalEventPageForm

@@ -4,7 +4,8 @@ about, and changes to people to the caches that hold their names."""
 from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.signals import page_published, page_unpublished
 
-from planner.models import Delegate, RegionalEventPage, Registration, SessionPage
+from planner.models import Contribution, Delegate, RegionalEventPage, Registration, SessionPage
+from planner.queries import discussion
 from planner.queries.people import bump_people_version
 from planner.services.bookings import apply_capacity
 from planner.services.calendar import cancel_calendar_entry, sync_calendar_entry
@@ -27,12 +28,20 @@ def connect() -> None:
     for model in (Delegate, Registration):  # a name, a privacy choice, who shares a conference
         for signal in (post_save, post_delete):
             signal.connect(people_changed, sender=model, dispatch_uid=f"relay-people-{model.__name__}-{signal}")
+    for signal in (post_save, post_delete):  # what the timetable counts
+        signal.connect(discussion_changed, sender=Contribution, dispatch_uid=f"relay-discussion-{signal}")
 
 
 def people_changed(sender, **kwargs):
     """Someone's name, job, organisation, visibility or registrations changed: caches of names
     keyed by ``people_version`` are retired."""
     bump_people_version()
+
+
+def discussion_changed(sender, instance, **kwargs):
+    """A contribution was written, edited, hidden or deleted: its session's discussion and
+    the counts are read again."""
+    discussion.discussion_changed(instance)
 
 
 def sync_feed_entry(sender, instance, **kwargs):

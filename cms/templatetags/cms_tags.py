@@ -1,19 +1,27 @@
-"""Template tags for the site shell: navigation from the page tree."""
+"""Template tags for the site shell: navigation from the page tree, read from the cache."""
 
 from django import template
-from wagtail.models import Site
+
+from cms.caching import breadcrumb_links, find_site, menu_links
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def site_menu(context) -> list[tuple]:
-    """(page, is_current) for live pages under the site's root marked ‘show in menus’."""
+    """(link, is_current) for live public pages under the site's root marked ‘show in menus’."""
     request = context.get("request")
-    site = Site.find_for_request(request) if request else None
+    site = find_site(request) if request else None
     if site is None:
         return []
-    current = context.get("page")
-    current_path = getattr(current, "path", "")
-    items = site.root_page.get_children().live().public().in_menu().only("title", "url_path", "path")
-    return [(item, current_path.startswith(item.path)) for item in items]
+    current_path = getattr(context.get("page"), "path", "")
+    return [(link, current_path.startswith(link.path)) for link in menu_links(request, site)]
+
+
+@register.simple_tag(takes_context=True)
+def breadcrumb_trail(context, page) -> list:
+    """Links to the ancestors of ``page`` below the tree's root, the home page first."""
+    request = context.get("request")
+    if request is None or not getattr(page, "pk", None):
+        return []
+    return breadcrumb_links(request, page)

@@ -20,6 +20,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from cms.caching import CachedPlumbingMixin
 from planner import serializers, timefmt
 from planner.panels import AttendancePanel
 from venues.models import Venue
@@ -36,7 +37,7 @@ class SessionFormat(models.TextChoices):
     CASE_STUDY = "case-study", "Case study"
 
 
-class ConferencePage(RoutablePageMixin, Page):
+class ConferencePage(CachedPlumbingMixin, RoutablePageMixin, Page):
     """The online flagship: a run of days, topic streams and the sessions in them."""
 
     start_date = models.DateField()
@@ -191,8 +192,10 @@ class CancellableMixin:
         return self.called_off.reason if self.called_off else ""
 
 
-class SessionPage(CancellableMixin, Page):
+class SessionPage(CachedPlumbingMixin, CancellableMixin, Page):
     """One online session in a stream of the conference it sits under."""
+
+    serve_related = ("stream", "cancellation")
 
     stream = models.ForeignKey(Stream, on_delete=models.PROTECT, related_name="sessions")
     start = models.DateTimeField()
@@ -260,8 +263,10 @@ class SessionPage(CancellableMixin, Page):
         return self.page_views.context(self, request, super().get_context(request, *args, **kwargs))
 
 
-class RegionalEventPage(CancellableMixin, Page):
+class RegionalEventPage(CachedPlumbingMixin, CancellableMixin, Page):
     """A face-to-face meetup at a venue that carries some of the conference's sessions forward."""
+
+    serve_related = ("venue", "cancellation", "seats")
 
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="regional_events")
     start = models.DateTimeField()

@@ -17,6 +17,7 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from cms.caching import CachedPlumbingMixin
 from planner.converters import parse_id
 from planner.panels import PageViewsPanel
 
@@ -104,7 +105,7 @@ class RegionBlock(blocks.StructBlock):
         label = "Regional meetup"
 
 
-class FindingsReportPage(RoutablePageMixin, Page):
+class FindingsReportPage(CachedPlumbingMixin, RoutablePageMixin, Page):
     """The conference's findings report: written in the admin, read as a page, a PDF and text."""
 
     introduction = RichTextField(blank=True, features=REPORT_FEATURES)

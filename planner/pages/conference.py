@@ -1,12 +1,19 @@
 """What the conference page and its sub-pages show: the timetable in the viewer's zone with
 its filters, the meetups on a map, the speakers, and the findings (as a page and a PDF)."""
 
+import functools
+import re
+
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from planner.downloads import pdf_response
 from planner.packs.findings import render_findings
-from planner.queries import people
+from planner.pages.fragments import page_fragment
+from planner.queries import discussion, people
 from planner.queries import programme as queries
 from planner.queries.findings import findings_report
 from planner.queries.geography import town_points
@@ -15,26 +22,78 @@ from venues.maps import MapPoint, render_map_svg
 
 
 def context(page, request, context: dict) -> dict:
-    """``context`` (Wagtail's) with the timetable, filters, zones and meetups added. An
-    unsaved page (the preview while creating it) has no sessions or meetups yet."""
+    """``context`` (Wagtail's) with the conference's facts, timetable (with its filters and
+    zones) and meetups added, each rendered once per content version and kept
+    (``pages.fragments``); the contribution counts and the viewer's own part are added on
+    each request. An unsaved page (the preview while creating it) has no sessions or meetups."""
     viewer_zone = queries.viewer_zone(request, default=page.time_zone)
     viewer = people.viewer_delegate(request.user)
-    regional_events = list(queries.regional_events(page)) if page.pk else []
     day, stream = queries.chosen_day(request, page), request.GET.get("stream", "")[:100]
+    parts = functools.cache(lambda: facts_and_meetups(page))  # both fragments' context, read once
+    programme = page_fragment(
+        page,
+        request,
+        f"programme:{viewer_zone.key}:{day}:{stream}",
+        "planner/includes/programme.html",
+        lambda: programme_context(page, request, viewer_zone=viewer_zone, day=day, stream=stream),
+    )
+    counts = discussion.conference_contribution_counts(page) if page.pk else {}
     context.update(
         viewer=viewer,
         registered=people.is_registered(page, viewer),
         ended=bool(page.end_date) and page.end_date < timezone.localdate(timezone=page.zone),
-        viewer_zone=viewer_zone,
-        zone_choices=queries.common_zones(viewer_zone.key),
-        timetable=queries.conference_timetable(page, tz=viewer_zone, day=day, stream=stream) if page.pk else None,
-        filters=queries.timetable_filters(page, tz_key=viewer_zone.key, day=day, stream=stream) if page.pk else None,
-        all_streams=list(page.streams.all()) if page.pk else [],
-        regional_events=regional_events,
-        meetup_map=meetup_map(regional_events) if regional_events else "",
-        findings_report=published_report(page) if page.pk else None,
+        conference_facts=page_fragment(page, request, "facts", "planner/includes/conference_facts.html", parts),
+        programme=with_contribution_counts(programme, counts),
+        meetups=page_fragment(page, request, "meetups", "planner/includes/conference_meetups.html", parts),
     )
     return context
+
+
+def facts_and_meetups(page) -> dict:
+    """What the conference's facts and its meetups section (list and map) show."""
+    regional_events = list(queries.regional_events(page)) if page.pk else []
+    return {
+        "page": page,
+        "regional_events": regional_events,
+        "all_streams": list(page.streams.all()) if page.pk else [],
+        "findings_report": published_report(page) if page.pk else None,
+        "meetup_map": meetup_map(regional_events) if regional_events else "",
+    }
+
+
+def programme_context(page, request, *, viewer_zone, day, stream) -> dict:
+    """What the programme section shows: the timetable in ``viewer_zone``, one ``day`` and
+    one ``stream`` when asked, with the filters and the zone picker."""
+    return {
+        "page": page,
+        "request": request,
+        "viewer_zone": viewer_zone,
+        "zone_choices": queries.common_zones(viewer_zone.key),
+        "timetable": queries.conference_timetable(page, tz=viewer_zone, day=day, stream=stream) if page.pk else None,
+        "filters": queries.timetable_filters(page, tz_key=viewer_zone.key, day=day, stream=stream) if page.pk else None,
+        "all_streams": list(page.streams.all()) if page.pk else [],
+    }
+
+
+COUNT_MARK = re.compile(r"<!--relay:contributions:(\d+):([^>]*?)-->")
+
+
+def with_contribution_counts(html: str, counts: dict[int, int]) -> str:
+    """``html`` with each session's contribution-count mark replaced by a link to its
+    discussion, or by nothing when it has none."""
+
+    def link(match) -> str:
+        count = counts.get(int(match.group(1)), 0)
+        if not count:
+            return ""
+        return format_html(
+            '<p class="small"><a href="{}#discussion-title">{} contribution{}</a></p>',
+            match.group(2),
+            count,
+            pluralize(count),
+        )
+
+    return mark_safe(COUNT_MARK.sub(link, html))  # noqa: S308  # nosec B308 B703 - our own rendered, escaped HTML
 
 
 def meetup_map(meetups) -> str:
@@ -57,13 +116,15 @@ def render_route(page, request, template: str, **context) -> TemplateResponse:
 
 def speakers(page, request) -> TemplateResponse:
     """Everyone speaking at the conference, with the sessions they speak in."""
-    return render_route(
+    viewer_zone = queries.viewer_zone(request, default=page.time_zone)
+    speaker_list = page_fragment(
         page,
         request,
-        "planner/conference_speakers.html",
-        speakers=queries.conference_speakers(page),
-        viewer_zone=queries.viewer_zone(request, default=page.time_zone),
+        f"speakers:{viewer_zone.key}",
+        "planner/includes/speaker_list.html",
+        lambda: {"speakers": queries.conference_speakers(page), "viewer_zone": viewer_zone},
     )
+    return render_route(page, request, "planner/conference_speakers.html", speaker_list=speaker_list)
 
 
 def findings(page, request) -> TemplateResponse:

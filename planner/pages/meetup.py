@@ -6,6 +6,7 @@ import hashlib
 
 from django.utils import timezone
 
+from cms.caching import parent_page
 from planner.queries import carry_forward, people, people_to_meet
 from planner.queries import programme as queries
 from planner.queries import tables as tables_query
@@ -20,7 +21,7 @@ def context(page, request, context: dict) -> dict:
     context.update(
         viewer=viewer,
         availability=people.meetup_availability(page, viewer if page.pk else None),
-        conference=page.get_parent().specific,
+        conference=parent_page(page) if page.pk else page.get_parent().specific,
         venue_zone=page.zone,
         agenda=queries.meetup_agenda(page),
     )

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page
 
+from cms.caching import restrictions
 from planner.models import Booking, BookingStatus, CalendarEntry, SessionStar
 from planner.models.people import ACTIVE_STATUSES
 
@@ -28,8 +29,8 @@ def feed_entries(**filters) -> QuerySet[CalendarEntry]:
 
 def restricted_page_ids():
     """Ids of pages behind a view restriction (password, login, groups), or under one: they
-    never appear in a feed, not even as cancelled."""
-    paths = list(PageViewRestriction.objects.values_list("page__path", flat=True))
+    never appear in a feed, not even as cancelled. The restrictions come from the cache."""
+    paths = [path for _pk, path, _depth in restrictions().restricted]
     if not paths:
         return Page.objects.none().values("pk")
     under = Q()

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db.models import Count
 from django.utils import timezone
 
+from cms.caching import public
 from planner.models import Delegate, RegionalEventPage
 from venues.geography import Site, Town
 from venues.models import Place
@@ -28,8 +29,7 @@ def nearby_meetups(latitude: float, longitude: float, *, radius_km: float) -> li
     sessions are never ‘nearby’."""
     box = bounding_box(latitude, longitude, radius_km)
     candidates = (
-        RegionalEventPage.objects.live()
-        .public()
+        public(RegionalEventPage.objects.live())
         .filter(start__gt=timezone.now(), **box_filter(box, prefix="venue__"))
         .select_related("venue", "seats")
     )

@@ -1,15 +1,14 @@
 """Reads about delegates. ``visible_delegates`` is the one rule for who may see whom; every
 place a person can appear (directory, search, API, feeds, packs, "who's coming") uses it."""
 
-import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.cache import cache
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from cms.caching import Version
 from planner.models import (
     Booking,
     BookingStatus,
@@ -67,23 +66,19 @@ def revealed_rule(viewer: Delegate, *, among=None) -> Q:
     return Q(pk=viewer.pk) | Q(pk__in=asked_me.values("requester_id")) | Q(pk__in=accepted_me.values("recipient_id"))
 
 
-PEOPLE_VERSION = "relay:people-version"
+PEOPLE = Version("relay:people-version")
 
 
 def people_version() -> int:
-    """A number that changes whenever a delegate or a registration is saved or deleted
-    (``bump_people_version``, from the signals): part of the key of every cache that holds
-    names or visibility, so a rename or a new privacy choice shows on the next request. It
-    starts from the clock, so a flushed or evicted cache never brings back an old number."""
-    return cache.get_or_set(PEOPLE_VERSION, time.time_ns, timeout=None)
+    """Changes whenever a delegate or a registration is saved or deleted (the signals call
+    ``bump_people_version``): part of the key of every cache that holds names or visibility,
+    so a rename or a new privacy choice shows on the next request."""
+    return PEOPLE.current()
 
 
 def bump_people_version() -> None:
     """Retire every cache keyed by ``people_version``."""
-    try:
-        cache.incr(PEOPLE_VERSION)
-    except ValueError:  # not set yet, or evicted: a new number all the same
-        cache.set(PEOPLE_VERSION, time.time_ns(), timeout=None)
+    PEOPLE.bump()
 
 
 HIDDEN_NAME = "a delegate"

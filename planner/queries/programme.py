@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Prefetch, QuerySet
 
+from cms.caching import public
 from planner import timefmt
 from planner.models import (
     AgendaItem,
@@ -50,8 +51,7 @@ def common_zones(current: str) -> list[str]:
 def conference_sessions(conference: ConferencePage) -> QuerySet[SessionPage]:
     """Published sessions of ``conference`` in time order, with stream and speakers loaded."""
     return (
-        SessionPage.objects.live()
-        .public()
+        public(SessionPage.objects.live())
         .child_of(conference)
         .select_related("stream", "cancellation")
         .prefetch_related("speakers")
@@ -170,12 +170,12 @@ def timetable_filters(conference: ConferencePage, *, tz_key: str, day: date | No
 
 def regional_events(conference: ConferencePage) -> QuerySet[RegionalEventPage]:
     """Published meetups of ``conference``, soonest first, with their venues."""
-    return RegionalEventPage.objects.live().public().child_of(conference).select_related("venue").order_by("start")
+    return public(RegionalEventPage.objects.live()).child_of(conference).select_related("venue").order_by("start")
 
 
 def conference_speakers(conference: ConferencePage) -> QuerySet[Speaker]:
     """Speakers in the published sessions of ``conference``, each with those sessions in time order."""
-    sessions = SessionPage.objects.live().public().child_of(conference)
+    sessions = public(SessionPage.objects.live()).child_of(conference)
     return (
         Speaker.objects.filter(sessions__in=sessions)
         .distinct()
@@ -189,8 +189,7 @@ def conference_speakers(conference: ConferencePage) -> QuerySet[Speaker]:
 def meetups_continuing(session: SessionPage) -> QuerySet[RegionalEventPage]:
     """Published meetups with an agenda item that carries ``session`` forward."""
     return (
-        RegionalEventPage.objects.live()
-        .public()
+        public(RegionalEventPage.objects.live())
         .filter(agenda_items__continues=session)
         .distinct()
         .select_related("venue")
@@ -209,9 +208,9 @@ def meetup_agenda(meetup: RegionalEventPage) -> list[AgendaItem]:
 
 def conferences_with_meetups() -> list[ConferencePage]:
     """Published conferences, earliest first, each with ``.meetups`` (published, with venues)."""
-    conferences = list(ConferencePage.objects.live().public().order_by("start_date"))
+    conferences = list(public(ConferencePage.objects.live()).order_by("start_date"))
     meetups_by_parent: dict[str, list[RegionalEventPage]] = defaultdict(list)
-    meetups = RegionalEventPage.objects.live().public().select_related("venue").order_by("start")
+    meetups = public(RegionalEventPage.objects.live()).select_related("venue").order_by("start")
     for meetup in meetups:
         meetups_by_parent[meetup.path[: -RegionalEventPage.steplen]].append(meetup)
     for conference in conferences:

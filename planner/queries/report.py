@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from wagtail.rich_text import expand_db_html
 
+from cms.caching import parent_page, public
 from planner import timefmt
 from planner.markup import plain_text
 from planner.models import (
@@ -141,12 +142,12 @@ class CitationProblem:
 
 def published_report(conference: ConferencePage) -> FindingsReportPage | None:
     """``conference``'s findings report, if it is published (one query)."""
-    return FindingsReportPage.objects.live().public().child_of(conference).only("id", "title", "url_path").first()
+    return public(FindingsReportPage.objects.live()).child_of(conference).only("id", "title", "url_path").first()
 
 
 def report_conference(page: FindingsReportPage, parent=None) -> ConferencePage | None:
     """The conference ``page`` reports on (its parent; ``parent`` while it is being created)."""
-    parent = parent if parent is not None else (page.get_parent() if page.pk else None)
+    parent = parent if parent is not None else (parent_page(page) if page.pk else None)
     parent = parent.specific if parent is not None else None
     return parent if isinstance(parent, ConferencePage) else None
 

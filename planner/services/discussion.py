@@ -22,6 +22,7 @@ from planner.models import (
 )
 from planner.models.discussion import BODY_MAX_LENGTH
 from planner.queries.carry_forward import attendee_ids, continued_sessions
+from planner.queries.discussion import discussion_changed
 from planner.queries.tables import cached_tables
 from planner.rules.discussion import MODERATE_PERMISSION, can_edit
 from planner.rules.roles import can_post_outcome
@@ -158,6 +159,7 @@ def accept_answer(*, question: Contribution, answer: Contribution, by: Delegate)
         return
     Contribution.objects.filter(pk=question.pk).update(accepted_answer=answer)
     question.accepted_answer = answer
+    discussion_changed(question)  # an update, not a save: no signal retires the cached discussion
     notify(recipient=answer.author, actor=by, kind=NotificationKind.ACCEPTED, contribution=answer)
 
 

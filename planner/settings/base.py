@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "planner.ops.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The site and its root page from the cache, before Wagtail or the settings ask the database.
+    "cms.caching.SiteFromCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -152,7 +154,15 @@ REDIS_URL = env_url("REDIS_URL", schemes={"redis", "rediss", "unix"})
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files under var/, not each process's memory: the web server and the worker (make run)
+    # must see one content version, or an import the worker applies would never reach a page.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 # django-q2. A task that runs longer than `timeout` is killed; `retry` must be longer than
 # `timeout` or a slow task would be handed out twice; `max_attempts` stops a poisoned task

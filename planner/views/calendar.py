@@ -8,12 +8,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseNotFound
+from django.http import Http404, HttpResponse, HttpResponseNotFound
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.http import require_http_methods
 
+from cms.caching import cached
 from planner import calendars
 from planner.models import CalendarEntry, CalendarToken, ConferencePage, Stream
 from planner.queries import calendar as calendar_queries
@@ -200,13 +201,21 @@ def personal_feed(request, token: str):
 
 
 def schedule_response(request, conference_id: int, *, fmt: str):
-    conference = get_object_or_404(ConferencePage.objects.live(), pk=conference_id)
-    data = schedule_data(conference, list(queries.conference_sessions(conference)), domain=feed_domain())
-    if fmt == "xml":
-        body, content_type = render_schedule_xml(data), "application/xml; charset=utf-8"
-    else:
-        body, content_type = render_schedule_json(data), "application/json; charset=utf-8"
-    etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+    """The conference's schedule as ``fmt`` (xml or json), written once per content version
+    (an edit, move or cancellation retires it: ``cms.caching``), with an ETag."""
+
+    def build() -> tuple[bytes, str]:
+        conference = ConferencePage.objects.live().filter(pk=conference_id).first()
+        if conference is None:
+            return b"", ""
+        data = schedule_data(conference, list(queries.conference_sessions(conference)), domain=feed_domain())
+        body = render_schedule_xml(data) if fmt == "xml" else render_schedule_json(data)
+        return body, f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+
+    body, etag = cached(f"schedule:{conference_id}:{fmt}", build)
+    if not body:
+        raise Http404("No such conference.")
+    content_type = "application/xml; charset=utf-8" if fmt == "xml" else "application/json; charset=utf-8"
     response = get_conditional_response(request, etag=etag) or HttpResponse(body, content_type=content_type)
     response["ETag"] = etag
     response["Cache-Control"] = "public, max-age=300"
