@@ -11,6 +11,7 @@ request or test sees its change, and again when the transaction commits, so a re
 cached the old rows between the two never has them served under the new number.
 """
 
+import hashlib
 import threading
 import time
 from dataclasses import dataclass
@@ -182,7 +183,8 @@ def cached_route(root, request, path_components: list[str], route):
     """``route(request, path_components)`` (Wagtail's walk down the tree from ``root``, a
     query per page), remembering which page the URL reached so the next request loads just
     that page. The page's own ``route`` still runs, so sub-routes and its live check stand."""
-    key = versioned(f"route:{root.pk}:{'/'.join(path_components)}")
+    path = hashlib.sha256("/".join(path_components).encode()).hexdigest()[:32]  # any length of URL
+    key = versioned(f"route:{root.pk}:{path}")
     found = cache.get(key)
     if found:
         label, pk, depth = found
