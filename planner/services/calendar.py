@@ -85,9 +85,9 @@ def sync_calendar_entry(*, page) -> CalendarEntry:
     now = timezone.now()
     cancelled_at = called_off.cancelled_at if called_off else None
     if entry is None:
-        return CalendarEntry.objects.create(
-            page_id=page.pk, fingerprint=new_print, last_modified=now, cancelled_at=cancelled_at, **fields
-        )
+        entry = new_entry(page, fields, now=now, cancelled_at=cancelled_at)
+        entry.save(force_insert=True)
+        return entry
     moved = called_off is None and fields["end"] > now and where_and_when(entry) != where_and_when_of(fields)
     if moved:  # everyone who booked or starred it hears old -> new
         queue_change_notices(page=page.specific, old=where_and_when(entry), new=where_and_when_of(fields))
@@ -103,6 +103,20 @@ def sync_calendar_entry(*, page) -> CalendarEntry:
         entry.last_modified = now
     entry.save()
     return entry
+
+
+def new_entry(page, fields: dict, *, now, cancelled_at=None) -> CalendarEntry:
+    """The unsaved first entry of a page the feeds have not carried before."""
+    new_print = fingerprint(fields, cancelled=cancelled_at is not None)
+    return CalendarEntry(page_id=page.pk, fingerprint=new_print, last_modified=now, cancelled_at=cancelled_at, **fields)
+
+
+def add_calendar_entries(*, pages) -> list[CalendarEntry]:
+    """The entries of pages just published for the first time, in one insert: what
+    ``sync_calendar_entry`` writes for each (a new page has no entry yet, no cancellation,
+    and nobody who booked or starred it to tell)."""
+    now = timezone.now()
+    return CalendarEntry.objects.bulk_create([new_entry(page, entry_fields(page), now=now) for page in pages])
 
 
 @transaction.atomic

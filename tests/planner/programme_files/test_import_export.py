@@ -4,20 +4,26 @@ none, and export the programme and a meetup's delegate list as formula-safe CSV.
 import csv
 import io
 import re
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
+import icalendar
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
-from modelsearch import index
-from wagtail.models import ReferenceIndex, Revision
+from wagtail.actions.publish_page_revision import PublishPagePermissionError
+from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision
+from wagtail.search.backends import get_search_backend
+from wagtail.search.models import IndexEntry
 
 from planner.models import (
+    CalendarEntry,
     Cancellation,
     Facilitation,
     ImportRun,
@@ -28,8 +34,10 @@ from planner.models import (
 from planner.programme_files.plan import plan_import
 from planner.programme_files.readers import CSV_COLUMNS, read_programme_file
 from planner.services.bookings import book_meetup
+from planner.services.calendar import sync_calendar_entry
 from planner.services.importing import CRASHED, ImportRefused, apply_import, apply_import_run, request_import_run
 from tests.factories import DelegateFactory, SpeakerFactory, UserFactory, london, make_meetup, make_session
+from tests.planner.helpers import session_form
 
 pytestmark = pytest.mark.django_db
 
@@ -205,47 +213,182 @@ def test_one_bad_row_means_nothing_is_imported(planner_client, conference, speak
     assert not SessionPage.objects.exists()
 
 
-def test_a_failure_halfway_through_leaves_nothing_behind(conference, speakers, monkeypatch):
-    """The write is one transaction: when publishing the third session fails, the first two go too."""
-    published = []
-    publish = Revision.publish
+@contextmanager
+def database_fails_at(table: str):
+    """The database refuses every insert into ``table``: a failure midway through a write."""
 
-    def publish_twice(self, *args, **kwargs):
-        if len(published) == 2:
-            raise RuntimeError("the database went away")
-        published.append(self)
-        return publish(self, *args, **kwargs)
+    def refuse(execute, sql, params, many, context):
+        if sql.startswith(f'INSERT INTO "{table}"'):
+            raise OperationalError("the database went away")
+        return execute(sql, params, many, context)
 
-    monkeypatch.setattr(Revision, "publish", publish_twice)
-    revisions = Revision.objects.count()
-    programme = read_programme_file(sample("programme.csv"), conference=conference)
-    with pytest.raises(RuntimeError):
+    with connection.execute_wrapper(refuse):
+        yield
+
+
+def written_rows() -> dict[str, int]:
+    """How many rows an import can write: pages, their history, indexes and feed entries, speakers."""
+    return {
+        model.__name__: model.objects.count()
+        for model in (Page, SessionPage, Revision, PageLogEntry, ReferenceIndex, IndexEntry, CalendarEntry, Speaker)
+    }
+
+
+def test_a_failure_halfway_through_leaves_nothing_behind(conference, speakers):
+    """The write is one transaction: when the database fails at the feed entries, after the
+    changed session was republished and the new one's page, revision and history written,
+    both go, and the conference's place in the tree is as it was."""
+    apply_import(
+        conference=conference, programme=read_programme_file(sample("programme.csv"), conference=conference), user=None
+    )
+    edited = sample("programme.csv").replace(b"Open data for planning applications", b"Open planning data") + (
+        row(id="DC-107", title="Reablement at home", day="2027-03-11").encode() + b"\n"
+    )
+    programme = read_programme_file(edited, conference=conference)
+    before = written_rows()
+
+    with database_fails_at("planner_calendarentry"), pytest.raises(OperationalError):
         apply_import(conference=conference, programme=programme, user=None)
-    assert len(published) == 2
-    assert not SessionPage.objects.exists() and Revision.objects.count() == revisions
+
+    assert written_rows() == before
+    assert SessionPage.objects.get(external_id="DC-105").title == "Open data for planning applications"
+    conference.refresh_from_db()
+    assert conference.numchild == conference.get_children().count() == 6
 
 
-def test_imported_sessions_are_searchable_indexed_once_each_and_references_recorded(conference, speakers, monkeypatch):
-    """The search and reference indexes are brought up to date once a session, after the
-    rows (not at each of a page's three saves), and the sessions are found by search."""
-    indexed = []
-    insert = index.insert_or_update_object
-    monkeypatch.setattr(index, "insert_or_update_object", lambda obj: indexed.append(obj.pk) or insert(obj))
+def test_a_failure_after_new_speakers_were_added_takes_them_away_too(conference, speakers):
+    programme = read_programme_file(sample("pretalx-schedule.json"), conference=conference)
+    before = written_rows()
+
+    with database_fails_at("wagtailcore_revision"), pytest.raises(OperationalError):
+        apply_import(conference=conference, programme=programme, user=None)
+
+    assert written_rows() == before
+    assert not Speaker.objects.filter(name="Siobhan Kelly").exists()
+
+
+def test_imported_sessions_are_searchable_indexed_once_each_and_references_recorded(conference, speakers):
+    """The search and reference indexes are written for all the new sessions at once, after
+    the rows, one search entry each; a session a later import changes is indexed again."""
     programme = read_programme_file(sample("programme.csv"), conference=conference)
     apply_import(conference=conference, programme=programme, user=None)
     sessions = list(SessionPage.objects.child_of(conference))
-    assert sorted(indexed) == sorted(s.pk for s in sessions)  # once each
+    entries = IndexEntry.objects.filter(content_type=ContentType.objects.get_for_model(SessionPage))
+    assert sorted(entries.values_list("object_id", flat=True)) == sorted(str(s.pk) for s in sessions)  # once each
     found = SessionPage.objects.live().search("Warm spaces")
     assert [s.title for s in found][:1] == ["Warm spaces, one winter on"]
+    assert sorted(s.title for s in SessionPage.objects.live().search("Gareth Hughes")) == [
+        "Open data for planning applications",
+        "Warm spaces, one winter on",
+    ]
     stream_references = ReferenceIndex.get_references_to(sessions[0].stream)
     assert {ref.object_id for ref in stream_references} >= {
         str(s.pk) for s in sessions if s.stream == sessions[0].stream
     }
 
+    edited = sample("programme.csv").replace(b"Open data for planning applications", b"Open planning data")
+    apply_import(conference=conference, programme=read_programme_file(edited, conference=conference), user=None)
+    assert [s.external_id for s in SessionPage.objects.live().search("Open planning data")][:1] == ["DC-105"]
+    assert entries.count() == len(sessions)
+
 
 def test_a_session_saved_outside_an_import_is_indexed_at_once(conference):
     session = make_session(conference, title="Trusted assessors in practice")
     assert [s.pk for s in SessionPage.objects.live().search("Trusted assessors")] == [session.pk]
+
+
+# What an import writes, as the admin, the site, search and the feeds see it ------------------
+
+
+def test_imported_sessions_are_live_pages_with_a_revision_and_a_history_naming_the_importer(
+    planner_client, conference, speakers
+):
+    import_file(planner_client, conference, sample("programme.csv"))
+
+    sessions = list(SessionPage.objects.child_of(conference).select_related("live_revision__user"))
+    assert len(sessions) == 6
+    for session in sessions:
+        assert (session.live, session.has_unpublished_changes) == (True, False)
+        [revision] = Revision.page_revisions.filter(object_id=str(session.pk))
+        assert session.live_revision_id == session.latest_revision_id == revision.pk
+        assert revision.user.username == "planner"
+        assert revision.as_object().title == session.title
+        history = PageLogEntry.objects.filter(page=session).order_by("pk")
+        assert [(entry.action, entry.user.username, entry.revision_id) for entry in history] == [
+            ("wagtail.create", "planner", None),
+            ("wagtail.publish", "planner", revision.pk),
+        ]
+    warm_spaces = next(s for s in sessions if s.external_id == "DC-103")
+    history = page_text(planner_client.get(f"/admin/pages/{warm_spaces.pk}/history/"))
+    assert "Published" in history and "Created" in history and "planner" in history
+    editor = BeautifulSoup(planner_client.get(f"/admin/pages/{warm_spaces.pk}/edit/").content, "html.parser")
+    assert editor.find("input", {"name": "title"})["value"] == "Warm spaces, one winter on"
+    assert warm_spaces.title in page_text(planner_client.get(warm_spaces.url))  # its public page
+
+
+def test_imported_sessions_are_in_the_conference_feed_as_publishing_them_would_put_them(client, conference, speakers):
+    apply_import(
+        conference=conference, programme=read_programme_file(sample("programme.csv"), conference=conference), user=None
+    )
+    sessions = SessionPage.objects.child_of(conference).select_related("stream")
+
+    calendar = icalendar.Calendar.from_ical(client.get(f"/calendar/conference/{conference.pk}.ics").content)
+    assert {str(event["UID"]): str(event["SUMMARY"]) for event in calendar.walk("VEVENT")} == {
+        f"relay-session-{session.pk}@testserver": session.title for session in sessions
+    }
+    for session in sessions:  # publishing again finds each entry as publishing would have written it
+        entry = CalendarEntry.objects.get(page_id=session.pk)
+        again = sync_calendar_entry(page=session)
+        assert (again.sequence, again.last_modified, again.fingerprint) == (0, entry.last_modified, entry.fingerprint)
+
+
+def test_an_import_leaves_the_page_tree_consistent_for_the_next_page_added(planner_client, conference, speakers):
+    planned = make_session(
+        conference, title="Already planned", start=london(conference.start_date + timedelta(days=4), 9)
+    )
+    import_file(planner_client, conference, sample("programme.csv"))
+
+    conference.refresh_from_db()
+    children = list(conference.get_children().specific())
+    assert conference.numchild == len(children) == 7
+    assert children[0].pk == planned.pk  # the new sessions come after the pages already there
+    assert all(child.url_path == f"{conference.url_path}{child.slug}/" for child in children)
+    assert Page.find_problems() == ([], [], [], [], [])
+    form = session_form(conference, title="Added after the import", slug="added-after-the-import")
+    response = planner_client.post(
+        f"/admin/pages/add/planner/sessionpage/{conference.pk}/", {**form, "action-publish": "action-publish"}
+    )
+    assert response.status_code == 302
+    added = SessionPage.objects.get(slug="added-after-the-import")
+    conference.refresh_from_db()
+    assert added.live and added.path > children[-1].path and conference.numchild == 8
+    assert Page.find_problems() == ([], [], [], [], [])
+
+
+def test_imported_sessions_show_on_the_cached_public_pages_at_the_next_request(client, conference, speakers):
+    """The public pages are cached until content changes (``cms.caching``); sessions written in
+    bulk send no signals, so the import retires those caches itself."""
+    urls = [conference.url, f"/calendar/conference/{conference.pk}/schedule.json"]
+    for url in urls:
+        assert "Warm spaces" not in client.get(url).content.decode()
+
+    apply_import(
+        conference=conference, programme=read_programme_file(sample("programme.csv"), conference=conference), user=None
+    )
+
+    for url in urls:
+        assert "Warm spaces, one winter on" in client.get(url).content.decode(), url
+
+
+def test_a_planner_who_may_no_longer_publish_there_imports_nothing(conference, speakers):
+    facilitator = member_of("Facilitators")
+    programme = read_programme_file(sample("programme.csv"), conference=conference)
+    before = written_rows()
+
+    with pytest.raises(PublishPagePermissionError):
+        apply_import(conference=conference, programme=programme, user=facilitator)
+
+    assert written_rows() == before
 
 
 # Bad input: a clear answer, nothing written ------------------------------------------------
@@ -368,6 +511,8 @@ def test_a_pretalx_schedule_imports_with_its_new_speakers(planner_client, confer
     assert (workshop.start, workshop.end) == (london(conference.start_date, 14), london(conference.start_date, 15, 30))
     assert sorted(s.name for s in workshop.speakers.all()) == ["Asha Patel", "Siobhan Kelly"]
     assert Speaker.objects.get(name="Rhian Morgan").bio == "Carers’ lead at a Welsh county council."
+    found = get_search_backend().search("Rhian Morgan", Speaker)  # as the admin's speaker search finds them
+    assert [s.name for s in found][:1] == ["Rhian Morgan"]
     assert Speaker.objects.filter(name="Asha Patel").count() == 1
     assert outcomes(upload(planner_client, conference, sample("pretalx-schedule.json"), "schedule.json")) == [
         (n, "Unchanged") for n in range(1, 5)
@@ -641,18 +786,14 @@ def test_a_run_left_running_by_a_killed_worker_is_applied_by_the_retry(conferenc
     assert SessionPage.objects.child_of(conference).live().count() == 6
 
 
-def test_a_crash_while_applying_is_recorded_and_raised_for_the_queue(conference, speakers, monkeypatch):
-    def publish_fails(self, *args, **kwargs):
-        raise RuntimeError("the database went away")
-
-    monkeypatch.setattr(Revision, "publish", publish_fails)
+def test_a_crash_while_applying_is_recorded_and_raised_for_the_queue(conference, speakers):
     programme = read_programme_file(sample("programme.csv"), conference=conference)
     fingerprint = plan_import(conference=conference, programme=programme).fingerprint
     run = ImportRun.objects.create(
         conference=conference, name="programme.csv", content=sample("programme.csv"), fingerprint=fingerprint
     )
 
-    with pytest.raises(RuntimeError):
+    with database_fails_at("wagtailcore_revision"), pytest.raises(OperationalError):
         apply_import_run(run_id=run.pk)
 
     run.refresh_from_db()
@@ -731,6 +872,36 @@ def test_a_dry_run_costs_the_same_queries_for_3_and_45_rows(planner_client, conf
     many = dry_run_queries(planner_client, conference, programme_of(45, conference))
 
     assert many == few
+
+
+class RolledBack(Exception):
+    pass
+
+
+def import_queries(conference, content: bytes, user) -> int:
+    """Queries to apply ``content``, undone afterwards so the next count starts from the same programme."""
+    programme = read_programme_file(content, conference=conference)
+    with CaptureQueriesContext(connection) as captured:
+        try:
+            with transaction.atomic():
+                apply_import(conference=conference, programme=programme, user=user)
+                raise RolledBack
+        except RolledBack:
+            pass
+    return len(captured)
+
+
+def test_importing_40_new_sessions_costs_about_the_queries_of_10(conference, speakers, django_user_model):
+    """New sessions are written a table at a time: 30 more rows may start a second batch of an
+    insert or two (SQLite takes 999 values a statement), never cost queries of their own."""
+    user = django_user_model.objects.create_superuser("importer", "importer@example.org", "correct horse battery")
+    import_queries(conference, programme_of(10, conference), user)  # warm per-process caches
+
+    few = import_queries(conference, programme_of(10, conference), user)
+    many = import_queries(conference, programme_of(40, conference), user)
+
+    assert many - few <= 3, (few, many)
+    assert few <= 40, few
 
 
 def test_export_neutralises_spreadsheet_formulas(planner_client, conference):
