@@ -2,7 +2,10 @@
 threads they were active in, the tables, and the latest pack run."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 
 from planner.models import (
@@ -16,6 +19,7 @@ from planner.models import (
     RegionalEventPage,
 )
 from planner.queries import carry_forward as cf
+from planner.queries.discussion import discussion_version
 from planner.queries.tables import Table, cached_tables
 
 BUSIEST_THREADS = 10
@@ -23,62 +27,128 @@ TOWNS_SHOWN = 12
 DEFAULT_TABLE_SIZE = 6
 
 
+PEOPLE_PER_PAGE = 100  # the dashboard's list of who is booked; the bookings report lists everyone
+ACTIVITY_CACHE_SECONDS = 60  # stars have no version of their own: a minute late at most
+
+
+@dataclass
+class BookedPerson:
+    """One confirmed or waiting booking as the dashboard lists it (values, not models: a
+    meetup of 2,000 would build 6,000 objects for one table)."""
+
+    delegate_id: int
+    status: str
+    attended_at: datetime | None
+    name: str
+    organisation: str
+    town: str
+    thread_count: int = 0
+
+    @property
+    def status_label(self) -> str:
+        return BookingStatus(self.status).label
+
+
 @dataclass
 class MeetupOverview:
-    bookings: list[Booking]  # confirmed and waiting, each with ``thread_count``
+    people: list[BookedPerson]  # confirmed and waiting, in booking order
+    people_page: Page  # the page of them listed, each with ``thread_count``
     confirmed: list[int]  # delegate ids
     towns: list[tuple[str, int]]
     busiest: list[tuple[Contribution, int]]  # threads and how many of the meetup's people are in each
     digests: list[cf.SessionDigest]
     suggestions: list[cf.SessionInterest]
-    tables: list[tuple[Table, list[str]]]  # each table with its members' names
+    tables: list[tuple[Table, str]]  # each table with its members' names, joined
     saved: MeetupTables | None
     size: int
     unseated: list[tuple[int, str]]
 
     @property
     def attended_count(self) -> int:
-        return sum(1 for b in self.bookings if b.attended_at)
+        return sum(1 for p in self.people if p.attended_at)
 
     @property
     def waiting_count(self) -> int:
-        return len(self.bookings) - len(self.confirmed)
+        return len(self.people) - len(self.confirmed)
 
 
-def meetup_overview(event: RegionalEventPage, *, size: int | None) -> MeetupOverview:
-    """Everything the meetup dashboard shows about ``event``'s people and their threads, with
-    the tables suggested (or saved) for tables of ``size``."""
-    bookings = list(
+def booked_people(event: RegionalEventPage) -> list[BookedPerson]:
+    """Everyone confirmed or waiting for ``event``, confirmed first, in booking order."""
+    rows = (
         Booking.objects.filter(event=event, status__in=[BookingStatus.CONFIRMED, BookingStatus.WAITLISTED])
-        .select_related("delegate__home_place")
         .order_by("status", "id")
+        .values_list(
+            "delegate_id",
+            "status",
+            "attended_at",
+            "delegate__name",
+            "delegate__organisation",
+            "delegate__home_place__name",
+            "delegate__home_town",
+        )
     )
-    people = [b.delegate_id for b in bookings]
-    confirmed = [b.delegate_id for b in bookings if b.status == BookingStatus.CONFIRMED]
+    return [
+        BookedPerson(pk, status, attended_at, name, organisation, place or typed)
+        for pk, status, attended_at, name, organisation, place, typed in rows
+    ]
+
+
+def people_activity(event: RegionalEventPage, people: list[int], sessions) -> tuple[dict[int, int], list, list]:
+    """(threads each person wrote in, the busiest threads' ids with how many of them are in
+    each, the sessions they care about most), for the sessions ``event`` continues. Kept for
+    a minute under the bookings and the discussions' version: 2,000 people's contributions
+    and stars take 60 ms to read."""
+    key = (
+        f"relay:meetup-activity:{event.pk}:{cf.bookings_fingerprint(people)}:"
+        f"{discussion_version()}:{'-'.join(str(s.pk) for s in sessions)}"
+    )
+    found = cache.get(key)
+    if found is None:
+        activity = cf.threads_of(people, session_ids=[s.pk for s in sessions] or None)
+        thread_people: dict[int, int] = {}
+        for threads in activity.values():
+            for thread in threads:
+                thread_people[thread] = thread_people.get(thread, 0) + 1
+        busiest = sorted(thread_people, key=lambda t: (-thread_people[t], t))[:BUSIEST_THREADS]
+        found = (
+            {pk: len(threads) for pk, threads in activity.items()},
+            [(thread, thread_people[thread]) for thread in busiest],
+            cf.session_suggestions(event, booked=people),
+        )
+        cache.set(key, found, ACTIVITY_CACHE_SECONDS)
+    return found
+
+
+def meetup_overview(event: RegionalEventPage, *, size: int | None, people_page=1) -> MeetupOverview:
+    """Everything the meetup dashboard shows about ``event``'s people and their threads, with
+    the tables suggested (or saved) for tables of ``size``; the people a page at a time."""
+    people = booked_people(event)
+    ids = [p.delegate_id for p in people]
+    confirmed = [p.delegate_id for p in people if p.status == BookingStatus.CONFIRMED]
     sessions = cf.continued_sessions(event)
-    activity = cf.threads_of(people, session_ids=[s.pk for s in sessions] or None)
-    for booking in bookings:
-        booking.thread_count = len(activity.get(booking.delegate_id, ()))
-    thread_people: dict[int, int] = {}
-    for threads in activity.values():
-        for thread in threads:
-            thread_people[thread] = thread_people.get(thread, 0) + 1
-    busiest = sorted(thread_people, key=lambda t: (-thread_people[t], t))[:BUSIEST_THREADS]
-    threads = {c.pk: c for c in Contribution.objects.filter(pk__in=busiest).select_related("session", "author")}
+    thread_counts, busiest, suggestions = people_activity(event, ids, sessions)
+    page = Paginator(people, PEOPLE_PER_PAGE).get_page(people_page)
+    for person in page.object_list:
+        person.thread_count = thread_counts.get(person.delegate_id, 0)
+    threads = {
+        c.pk: c
+        for c in Contribution.objects.filter(pk__in=[t for t, _n in busiest]).select_related("session", "author")
+    }
     tables, saved = cached_tables(event, size=size, booked=confirmed)  # the same suggestion the page shows
-    names = {b.delegate_id: b.delegate.name for b in bookings}
+    names = {p.delegate_id: p.name for p in people}
     seated = {pk for t in tables for pk in t.members}
     towns: dict[str, int] = {}
-    for booking in bookings:
-        towns[booking.delegate.town or "Unknown"] = towns.get(booking.delegate.town or "Unknown", 0) + 1
+    for person in people:
+        towns[person.town or "Unknown"] = towns.get(person.town or "Unknown", 0) + 1
     return MeetupOverview(
-        bookings=bookings,
+        people=people,
+        people_page=page,
         confirmed=confirmed,
         towns=sorted(towns.items(), key=lambda pair: (-pair[1], pair[0]))[:TOWNS_SHOWN],
-        busiest=[(threads[t], thread_people[t]) for t in busiest if t in threads],
+        busiest=[(threads[t], n) for t, n in busiest if t in threads],
         digests=cf.left_off(event, viewer=None, sessions=sessions),
-        suggestions=cf.session_suggestions(event, booked=people),
-        tables=[(t, [names.get(pk, "?") for pk in t.members]) for t in tables],
+        suggestions=suggestions,
+        tables=[(t, ", ".join(names.get(pk, "?") for pk in t.members)) for t in tables],
         saved=saved,
         size=size or (saved.table_size if saved else DEFAULT_TABLE_SIZE),
         unseated=[(pk, names[pk]) for pk in confirmed if pk not in seated],

@@ -44,10 +44,11 @@ def meetup_dashboard(request, event_id: int):
     the sessions it continues, which sessions its people care about most, and the discussion
     tables."""
     event = visible_meetup(request, event_id)
-    overview = meetup_overview(event, size=parse_id(request.GET.get("size")))
+    overview = meetup_overview(event, size=parse_id(request.GET.get("size")), people_page=request.GET.get("people", 1))
     context = {
         "event": event,
-        "bookings": overview.bookings,
+        "people": overview.people,
+        "people_page": overview.people_page,
         "confirmed_count": len(overview.confirmed),
         "attended_count": overview.attended_count,
         "waiting_count": overview.waiting_count,

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from planner.models import Contribution, MeetupTables, Visibility
 from planner.queries.carry_forward import attendee_ids, collect_digests, continued_sessions, visible_booked
+from planner.queries.meetups import PEOPLE_PER_PAGE
 from planner.queries.people import people_version
 from planner.queries.people_to_meet import people_to_meet
 from planner.queries.tables import suggest_tables
@@ -336,3 +337,27 @@ def test_the_shared_list_of_who_is_coming_follows_every_change_to_people(world, 
     cache.clear()  # a flushed cache never brings back an old version
     assert people_version() != before
     assert "Renamed Person" in names(second)
+
+
+def test_the_dashboard_lists_people_a_page_at_a_time_and_costs_the_same_queries(world, planner_client, conference):
+    meetup = world["meetup"]
+    dashboard = f"/admin/meetups/{meetup.pk}/dashboard/"
+    few = queries_for(planner_client, dashboard)
+    crowd = [person(conference, f"Crowd {n:03d}", Visibility.CONFERENCE) for n in range(PEOPLE_PER_PAGE + 5)]
+    meetup.capacity = 500
+    meetup.save_revision().publish()
+    for delegate in crowd:
+        book_meetup(delegate=delegate, event=meetup)
+    assert queries_for(planner_client, dashboard) == few
+
+    first = BeautifulSoup(planner_client.get(dashboard).content, "html.parser")
+    booked = len(crowd) + 3  # the world's three
+    assert f"Booked and waiting ({booked})" in first.get_text()
+    rows = first.find(id="people").find_next("table").tbody.find_all("tr")
+    assert len(rows) == PEOPLE_PER_PAGE
+    assert f"Showing 1–{PEOPLE_PER_PAGE} of {booked}" in first.get_text()
+    second = BeautifulSoup(planner_client.get(dashboard, {"people": 2}).content, "html.parser")
+    names = [row.td.get_text() for row in second.find(id="people").find_next("table").tbody.find_all("tr")]
+    assert names[-1] == "Crowd 104" and len(names) == booked - PEOPLE_PER_PAGE
+    nonsense = planner_client.get(dashboard, {"people": "lots"})
+    assert nonsense.status_code == 200 and "Page 1 of 2" in nonsense.content.decode()
