@@ -20,6 +20,7 @@ from django_q.models import OrmQ
 
 from bench.load import cluster_memory_mb, redis_answers
 from bench.scenes import meetup_like
+from bench.timing import row
 from planner import services
 from planner.models import (
     Booking,
@@ -191,7 +192,8 @@ def measure_import(sessions: int = 900) -> None:
         with connection.execute_wrapper(count):
             summary = step()
         elapsed = (time.perf_counter() - started) * 1000
-        print(f"{label:<28}{elapsed:>10.1f}{len(counted):>9}  {summary}")
+        row(label, elapsed, len(counted), "")
+        print(f"{'':<28}{summary}")
 
 
 def measure_reminders(conference) -> None:

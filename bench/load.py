@@ -11,30 +11,40 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from pathlib import Path
 
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.staticfiles import finders
+from django.db.models import Count
+from django.test import override_settings
+from django.utils.module_loading import import_string
 
-from planner.models import RegionalEventPage, SessionPage, Stream
+from planner.models import Delegate, RegionalEventPage, SessionPage, Stream
 
 
 def measure_load(conference, database_url: str, *, seconds: int, users: int = 10) -> None:
     """``users`` locust visitors for ``seconds`` against gunicorn serving Relay on 127.0.0.1 with
-    the production settings (Redis cache and broker when Redis answers): p50, p95, requests/s
-    and errors for each kind of public request, each group (pages, nearby, feeds) and all."""
+    the production settings (Redis cache and broker when Redis answers), a django-q2 worker
+    cluster beside it: p50, p95, requests/s and errors for each kind of request, anonymous and
+    signed in, each group (pages, signed in, nearby, feeds) and all; then the peak resident
+    memory of the web processes and of the worker cluster while the crowd was there."""
 
     if seconds <= 0:
         return
     root = Path(__file__).resolve().parent.parent
     workers = max(2, os.cpu_count() or 2)
     port = free_port()
+    secret_key = secrets.token_urlsafe(50)
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "planner.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(50),
+        "SECRET_KEY": secret_key,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",  # no TLS proxy in front here
         "RELAY_VAR_DIR": str(root / "var" / "bench-web"),  # its static/ is kept between runs
@@ -46,9 +56,11 @@ def measure_load(conference, database_url: str, *, seconds: int, users: int = 10
         env["REDIS_URL"] = "redis://127.0.0.1:6379/14"
     collect_static(root, env)
     paths = load_paths(conference)
+    cookies = signed_in_cookies(conference, secret_key=secret_key)
     scratch = Path(tempfile.mkdtemp(prefix="relay-bench-load-"))
     server_log = scratch / "gunicorn.log"
-    # Our own gunicorn.conf.py and locustfile, fixed arguments: nothing untrusted reaches a shell.
+    # Our own gunicorn.conf.py, qcluster and locustfile, fixed arguments: nothing untrusted
+    # reaches a shell.
     with server_log.open("wb") as log:
         server = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "gunicorn", "-c", str(root / "gunicorn.conf.py")],
@@ -57,16 +69,30 @@ def measure_load(conference, database_url: str, *, seconds: int, users: int = 10
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+        worker = subprocess.Popen(  # noqa: S603
+            [sys.executable, str(root / "manage.py"), "qcluster"],
+            cwd=root,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    peaks = PeakMemory({"web (gunicorn, all processes)": server.pid, "worker (qcluster, all processes)": worker.pid})
     try:
         wait_until_healthy(port, server, server_log)
         for path in {path for group in paths.values() for path in group}:
             http_status(port, path)  # warm each worker's templates and the feed cache, as in service
+        peaks.start()
         crowd = subprocess.run(  # noqa: S603
             [sys.executable, "-m", "locust", "--headless", "--only-summary", "--loglevel", "WARNING"]
             + ["-f", str(root / "bench" / "locustfile.py"), "--host", f"http://127.0.0.1:{port}"]
             + ["-u", str(users), "-r", str(users), "--run-time", f"{seconds}s"],
             cwd=scratch,
-            env={**os.environ, "RELAY_LOAD_PATHS": json.dumps(paths), "RELAY_LOAD_REPORT": str(scratch / "load.json")},
+            env={
+                **os.environ,
+                "RELAY_LOAD_PATHS": json.dumps(paths),
+                "RELAY_LOAD_COOKIES": json.dumps(cookies),
+                "RELAY_LOAD_REPORT": str(scratch / "load.json"),
+            },
             capture_output=True,
             text=True,
             timeout=seconds + 60,
@@ -79,20 +105,73 @@ def measure_load(conference, database_url: str, *, seconds: int, users: int = 10
         words = ("Error", "ERROR", "CRITICAL", "Traceback")
         server_errors = [line for line in server_log.read_text().splitlines() if any(w in line for w in words)][:5]
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        peaks.stop()
+        for process in (server, worker):
+            process.terminate()
+        for process in (server, worker):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
         shutil.rmtree(scratch, ignore_errors=True)
     cache = "Redis" if "REDIS_URL" in env else "local-memory"
     print(f"load: gunicorn, {workers} workers, production settings, {cache} cache; locust, {users} users, {seconds} s")
     print(f"{'load':<28}{'p50 ms':>10}{'p95 ms':>9}{'req/s':>8}{'errors':>8}")
     for name, p50, p95, rate, errors in rows:
         print(f"{name:<28}{p50:>10.0f}{p95:>9.0f}{rate:>8.1f}{errors:>8}")
+    for name, peak in peaks.peaks.items():
+        print(f"{'peak memory, ' + name:<44}{peak:>8.0f} MB")
     for line in failures + server_errors:
         print(f"  {line[:200]}")
+
+
+class PeakMemory:
+    """The largest resident memory seen, sampled every half second on a thread, of each
+    named process with its children."""
+
+    def __init__(self, pids: dict[str, int]):
+        self.pids = pids
+        self.peaks = dict.fromkeys(pids, 0.0)
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+
+    def sample(self) -> None:
+        while not self.done.is_set():
+            for name, pid in self.pids.items():
+                self.peaks[name] = max(self.peaks[name], cluster_memory_mb(pid))
+            self.done.wait(0.5)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.done.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout=5)
+
+
+def signed_in_cookies(conference, *, secret_key: str, count: int = 20) -> list[str]:
+    """Session cookies of ``count`` delegates registered for ``conference`` (those who booked
+    a meetup first), signed in as Django's ``login`` would, for the server's ``secret_key``."""
+    people = list(
+        Delegate.objects.filter(registrations__conference=conference, user__is_active=True)
+        .annotate(booked=Count("bookings"))
+        .select_related("user")
+        .order_by("-booked", "pk")[:count]
+    )
+    # The backend that signs people in (axes's, listed first, only refuses locked-out ones).
+    backend = next(path for path in settings.AUTHENTICATION_BACKENDS if hasattr(import_string(path), "get_user"))
+    cookies = []
+    with override_settings(SECRET_KEY=secret_key):
+        for delegate in people:
+            session = SessionStore()
+            session[SESSION_KEY] = str(delegate.user.pk)
+            session[BACKEND_SESSION_KEY] = backend
+            session[HASH_SESSION_KEY] = delegate.user.get_session_auth_hash()
+            session.create()
+            cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+    return cookies
 
 
 def load_paths(conference) -> dict[str, list[str]]:
@@ -122,6 +201,10 @@ def load_paths(conference) -> dict[str, list[str]]:
         ],
         "meetup .ics": [f"/calendar/event/{meetup.pk}.ics" for meetup in meetups],
         "regional .ics": ["/calendar/regional.ics"],
+        "my programme": ["/my/programme/"],
+        "timetable, signed in": [conference.url],
+        "session, signed in": [session.url for session in sessions],
+        "meetup, signed in": [meetup.url for meetup in meetups],
         "session .ics": [f"/calendar/session/{session.pk}.ics" for session in sessions],
         "schedule.xml": [f"{feed}/schedule.xml"],
         "schedule.json": [f"{feed}/schedule.json"],

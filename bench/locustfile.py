@@ -1,5 +1,5 @@
-"""The crowd for `make bench`'s load test: anonymous visitors, people looking for a meetup
-near them, and calendar clients polling feeds, in the proportions below.
+"""The crowd for `make bench`'s load test: anonymous visitors, signed-in delegates, people
+looking for a meetup near them, and calendar clients polling feeds, in the proportions below.
 
 bench.load.measure_load runs it in a locust subprocess (gevent patches the whole process,
 so it stays out of the bench's own) and hands it real addresses from the bench database in
@@ -29,6 +29,10 @@ MIX = [
     ("pages", "session", 4),
     ("pages", "meetup", 2),
     ("pages", "search", 1),
+    ("signed in", "my programme", 1),
+    ("signed in", "timetable, signed in", 1),
+    ("signed in", "session, signed in", 2),
+    ("signed in", "meetup, signed in", 1),
     ("nearby", "near ?q=town", 2),
     ("nearby", "near lat/lon json", 1),
     ("feeds", "conference .ics", 2),
@@ -49,20 +53,28 @@ WITHOUT_IDS = {
 }
 
 
+COOKIES = json.loads(os.environ.get("RELAY_LOAD_COOKIES", "[]"))
+
+
 def visit(name: str, paths: list[str]):
-    """A locust task that GETs one of ``paths`` at random, recorded under ``name``."""
+    """A locust task that GETs one of ``paths`` at random, recorded under ``name``; the
+    "signed in" group as one of the delegates whose session cookies the bench made."""
 
     def task(user):
-        user.client.get(random.choice(paths), name=name)
+        signed_in = name.startswith("signed in: ") and COOKIES
+        headers = {"Cookie": random.choice(COOKIES)} if signed_in else None
+        user.client.get(random.choice(paths), name=name, headers=headers)
 
     task.__name__ = name
     return task
 
 
 def crowd_tasks(paths_by_kind: dict[str, list[str]]) -> dict:
-    """Weighted tasks for every kind in MIX that has at least one path."""
+    """Weighted tasks for every kind in MIX that has at least one path (and, signed in, a cookie)."""
     return {
-        visit(f"{group}: {kind}", paths_by_kind[kind]): weight for group, kind, weight in MIX if paths_by_kind.get(kind)
+        visit(f"{group}: {kind}", paths_by_kind[kind]): weight
+        for group, kind, weight in MIX
+        if paths_by_kind.get(kind) and (group != "signed in" or COOKIES)
     }
 
 

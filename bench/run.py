@@ -1,23 +1,26 @@
 """The whole bench in order, once Django is set up on the bench database."""
 
 import time
+from pathlib import Path
 
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from bench import compare
 from bench.jobs import measure_import, measure_pack, measure_pack_queue, measure_reminders
 from bench.load import measure_load
 from bench.pages import measure_carry_forward, measure_discussions, measure_suggestion, measure_workspace
 from bench.scenes import big_conference, many_meetups
-from bench.timing import measure, measure_posts
+from bench.timing import measure, measure_posts, row
 from planner.demo.programme import load_demo
 from planner.demo.report import load_demo_report
 from planner.models import ConferencePage, Delegate, RegionalEventPage, SessionPage
 from planner.services.calendar import issue_calendar_token
 
 DEMO_SLUG = "connected-councils"
+VAR = Path(__file__).resolve().parent.parent / "var"
 
 
 def run(*, url: str, scale: int, repeat: int, packs: int, load_seconds: int, only: set[str], keep: bool) -> int:
@@ -68,7 +71,7 @@ def run(*, url: str, scale: int, repeat: int, packs: int, load_seconds: int, onl
     if "pages" in only:
         for name, path in pages:
             median, queries, status = measure(client, path, repeat)
-            print(f"{name:<28}{median:>10.1f}{queries:>9}{status:>8}")
+            row(name, median, queries, status)
 
         cache.clear()
         started = time.perf_counter()
@@ -83,7 +86,7 @@ def run(*, url: str, scale: int, repeat: int, packs: int, load_seconds: int, onl
             ("conference page with map", conference.url),
         ]:
             median, queries, status = measure(client, path, repeat)
-            print(f"{name:<28}{median:>10.1f}{queries:>9}{status:>8}")
+            row(name, median, queries, status)
         measure_suggestion()
 
     delegate = Delegate.objects.filter(bookings__status="confirmed", stars__isnull=False).distinct().first()
@@ -95,10 +98,10 @@ def run(*, url: str, scale: int, repeat: int, packs: int, load_seconds: int, onl
         personal.append(("feed: personal", f"/calendar/me/{token}.ics"))
         for name, path in personal:
             median, queries, status = measure(client, path, repeat)
-            print(f"{name:<28}{median:>10.1f}{queries:>9}{status:>8}")
+            row(name, median, queries, status)
         bookers = list(Delegate.objects.exclude(bookings__event=meetup).order_by("-pk")[: repeat + 1])
         median, queries = measure_posts(bookers, f"/meetups/{meetup.pk}/book/")
-        print(f"{'book a place (POST)':<28}{median:>10.1f}{queries:>9}{302:>8}")
+        row("book a place (POST)", median, queries, 302)
     if "discussions" in only:
         measure_discussions(client, conference, big.conference, repeat)
     if "meetups" in only:
@@ -114,4 +117,7 @@ def run(*, url: str, scale: int, repeat: int, packs: int, load_seconds: int, onl
         measure_reminders(conference)
     if "load" in only:
         measure_load(conference, url, seconds=load_seconds)
+    if url.startswith("sqlite"):  # the table compares SQLite runs; a PostgreSQL run prints its own figures
+        compare.save(VAR, scale)
+        compare.print_table(VAR)
     return 0

@@ -38,3 +38,12 @@ def measure_posts(delegates, path: str, data: dict | None = None) -> tuple[float
         if index == 0:
             queries = len(captured)
     return statistics.median(timings), queries
+
+
+RESULTS: dict[str, dict] = {}
+
+
+def row(name: str, median: float, queries="", last="") -> None:
+    """Print one line of the bench and keep its figures for ``bench.compare``."""
+    print(f"{name:<28}{median:>10.1f}{queries!s:>9}{last!s:>8}")
+    RESULTS[name.strip()] = {"ms": round(median, 1), "queries": queries if isinstance(queries, int) else None}
