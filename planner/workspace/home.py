@@ -1,14 +1,16 @@
 """The planner's workspace on the Wagtail admin home page: a panel per live conference with its
 online registrations, each meetup's places, waiting list, check-ins and packs, the discussion
 per day and stream drawn as a small grid (``activity_grid``), and the questions still open
-(gathered by ``queries.dashboard``); and a warning panel while emails fail. Both only for
-planners (``roles.sees_every_meetup``)."""
+(gathered by ``queries.dashboard``, a snapshot kept for a minute); and a warning panel while
+emails fail. Both only for planners (``roles.sees_every_meetup``)."""
 
+from django.core.cache import cache
+from django.utils import timezone, translation
 from wagtail.admin.ui.components import Component
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from planner.ops.mail_health import FailedSends, failed_email_sends
-from planner.queries.dashboard import ConferenceSummary, conference_summaries
+from planner.queries.dashboard import COUNTS_CACHE_SECONDS, ConferenceSummary, conference_summaries
 from planner.rules import roles
 from planner.workspace.activity_grid import activity_grid_svg, activity_summary
 
@@ -19,19 +21,39 @@ class ConferencePanel(Component):
     template_name = "planner/workspace/conference_panel.html"
     order = 50
 
-    def __init__(self, summary: ConferenceSummary, *, can_edit: bool):
+    def __init__(self, summary: ConferenceSummary, *, can_edit: bool, can_see_registrations: bool):
         self.summary = summary
         self.can_edit = can_edit
+        self.can_see_registrations = can_see_registrations
 
     def get_context_data(self, parent_context=None):
-        user = parent_context["request"].user
         return {
             "conference": self.summary,
             "chart": activity_grid_svg(self.summary.activity, id_prefix=f"relay-activity-{self.summary.pk}"),
             "summary": activity_summary(self.summary.activity),
             "can_edit": self.can_edit,
-            "can_see_registrations": user.has_perm("planner.view_registration"),
+            "can_see_registrations": self.can_see_registrations,
         }
+
+    def render_html(self, parent_context=None):
+        """The panel as drawn from this snapshot of the numbers, kept as long as the snapshot:
+        drawing a hundred formatted cells and the grid costs more than reading the numbers.
+        The HTML depends on nothing else but the links shown, the language and the time zone."""
+        key = ":".join(
+            [
+                "relay:conference-panel",
+                str(self.summary.pk),
+                self.summary.counted_at.isoformat(),
+                f"{self.can_edit:d}{self.can_see_registrations:d}",
+                translation.get_language() or "",
+                timezone.get_current_timezone_name(),
+            ]
+        )
+        html = cache.get(key)
+        if html is None:
+            html = super().render_html(parent_context)
+            cache.set(key, html, COUNTS_CACHE_SECONDS)
+        return html
 
 
 def conference_panels(request) -> list[ConferencePanel]:
@@ -48,7 +70,11 @@ def conference_panels(request) -> list[ConferencePanel]:
         .filter(pk__in=[summary.pk for summary in summaries])
         .values_list("pk", flat=True)
     )
-    return [ConferencePanel(summary, can_edit=summary.pk in editable) for summary in summaries]
+    can_see_registrations = request.user.has_perm("planner.view_registration")
+    return [
+        ConferencePanel(summary, can_edit=summary.pk in editable, can_see_registrations=can_see_registrations)
+        for summary in summaries
+    ]
 
 
 class EmailFailuresPanel(Component):
