@@ -1,6 +1,7 @@
 """The planner's workspace in the Wagtail admin: a conference's whole programme as a grid
 with its problems, moving a session, and cancelling or reinstating a session or meetup."""
 
+import hashlib
 from datetime import date, datetime
 from urllib.parse import quote
 
@@ -8,10 +9,13 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import Page
 
+from cms.caching import cached
 from planner import timefmt
 from planner.converters import parse_id
 from planner.models import ConferencePage, RegionalEventPage, SessionPage, Stream
@@ -33,9 +37,26 @@ def url_pattern(name: str) -> str:
 
 
 def programme(request, conference_id: int):
-    """The whole programme of a conference: grid, counts, filters and problems."""
+    """The whole programme of a conference: grid, counts, filters and problems. Its body is
+    the same for every planner, so it is drawn once per content version and address (any
+    edit, move, publication or cancellation retires it: ``cms.caching``)."""
     conference = get_object_or_404(ConferencePage, pk=conference_id)
     editable(conference, request.user)
+    full_path = request.get_full_path()
+    today = timezone.localdate(timezone=conference.zone)  # a long programme opens on today
+    key = f"programme-view:{conference.pk}:{today}:{hashlib.sha256(full_path.encode()).hexdigest()[:32]}"
+    body = cached(
+        key, lambda: render_to_string("planner/workspace/programme_body.html", body_context(request, conference))
+    )
+    return TemplateResponse(
+        request,
+        "planner/workspace/programme.html",
+        {"page_title": f"Programme: {conference.title}", "body": body},
+    )
+
+
+def body_context(request, conference: ConferencePage) -> dict:
+    """The programme view's grid, problems and filters for the address asked for."""
     try:
         day = date.fromisoformat(request.GET.get("day", ""))
     except ValueError:
@@ -53,16 +74,7 @@ def programme(request, conference_id: int):
     }
     for page in [*view.sessions, *view.meetups]:
         page.edit_url, page.move_url, page.cancel_url = (pattern.format(page.pk) for pattern in links.values())
-    return TemplateResponse(
-        request,
-        "planner/workspace/programme.html",
-        {
-            "page_title": f"Programme: {conference.title}",
-            "view": view,
-            "days": conference.days,
-            "back": quote(request.get_full_path(), safe=""),
-        },
-    )
+    return {"view": view, "days": conference.days, "back": quote(request.get_full_path(), safe="")}
 
 
 class MoveForm(forms.Form):

@@ -291,3 +291,36 @@ def test_my_programme_marks_a_cancelled_session_and_stops_counting_its_clashes(c
     items = {li.h2.get_text(strip=True): li.get_text(" ", strip=True) for li in page.select("ol.agenda > li")}
     assert "Cancelled Speaker unwell." in items["Open data"]
     assert "Clashes with" not in items["Care records"]
+
+
+def test_the_kept_programme_view_shows_a_cancel_a_move_and_a_new_draft_at_the_next_request(planner_client, conference):
+    session = make_session(conference, title="Rates relief made simple", start=london(conference.start_date, 9, 30))
+    before = grid(planner_client, conference).get_text()
+    assert "Rates relief made simple" in before and "Cancelled:" not in before
+
+    cancel_page(page=session, reason="The speaker is unwell.")
+    assert "Cancelled: The speaker is unwell." in grid(planner_client, conference).get_text()
+
+    draft = SessionPage(
+        live=False,
+        title="A late draft",
+        slug="a-late-draft",
+        stream=conference.streams.first(),
+        start=london(conference.start_date, 15),
+        end=london(conference.start_date, 16),
+        summary="Not yet published.",
+    )
+    conference.refresh_from_db()  # treebeard places the child from the parent's current row
+    conference.add_child(instance=draft)
+    draft.save_revision()
+    page = grid(planner_client, conference).get_text()
+    assert "A late draft" in page and "Draft" in page
+
+
+def test_the_programme_view_is_the_same_for_every_planner_but_only_for_planners(planner_client, client, conference):
+    make_session(conference, title="Rates relief made simple")
+    grid(planner_client, conference)  # kept
+    other = DelegateFactory().user
+    client.force_login(other)
+    response = client.get(programme_url(conference))
+    assert response.status_code in (302, 403)  # the kept body is never served past the permission check
