@@ -54,10 +54,9 @@ class MeetupOverview:
     people: list[BookedPerson]  # confirmed and waiting, in booking order
     people_page: Page  # the page of them listed, each with ``thread_count``
     confirmed: list[int]  # delegate ids
+    sessions: list  # the online sessions the meetup continues
+    activity_key: str  # what ``meetup_activity`` depends on, for keeping it
     towns: list[tuple[str, int]]
-    busiest: list[tuple[Contribution, int]]  # threads and how many of the meetup's people are in each
-    digests: list[cf.SessionDigest]
-    suggestions: list[cf.SessionInterest]
     tables: list[tuple[Table, str]]  # each table with its members' names, joined
     saved: MeetupTables | None
     size: int
@@ -93,15 +92,19 @@ def booked_people(event: RegionalEventPage) -> list[BookedPerson]:
     ]
 
 
+def activity_key(event: RegionalEventPage, people: list[int], sessions) -> str:
+    """What the people's activity depends on: who is booked, the discussions, what continues."""
+    return (
+        f"{event.pk}:{cf.bookings_fingerprint(people)}:{discussion_version()}:{'-'.join(str(s.pk) for s in sessions)}"
+    )
+
+
 def people_activity(event: RegionalEventPage, people: list[int], sessions) -> tuple[dict[int, int], list, list]:
     """(threads each person wrote in, the busiest threads' ids with how many of them are in
     each, the sessions they care about most), for the sessions ``event`` continues. Kept for
     a minute under the bookings and the discussions' version: 2,000 people's contributions
     and stars take 60 ms to read."""
-    key = (
-        f"relay:meetup-activity:{event.pk}:{cf.bookings_fingerprint(people)}:"
-        f"{discussion_version()}:{'-'.join(str(s.pk) for s in sessions)}"
-    )
+    key = f"relay:meetup-activity:{activity_key(event, people, sessions)}"
     found = cache.get(key)
     if found is None:
         activity = cf.threads_of(people, session_ids=[s.pk for s in sessions] or None)
@@ -119,21 +122,40 @@ def people_activity(event: RegionalEventPage, people: list[int], sessions) -> tu
     return found
 
 
+@dataclass
+class MeetupActivity:
+    """What the dashboard shows of the discussions its people were in: the sessions they
+    care about most, the threads most of them wrote in, and where each continued session
+    left off. The same for everyone who may see the dashboard."""
+
+    suggestions: list[cf.SessionInterest]
+    busiest: list[tuple[Contribution, int]]  # threads and how many of the meetup's people are in each
+    digests: list[cf.SessionDigest]
+
+
+def meetup_activity(event: RegionalEventPage, overview: "MeetupOverview") -> MeetupActivity:
+    """The discussion sections of ``event``'s dashboard, read from ``overview``'s people."""
+    _counts, busiest, suggestions = people_activity(event, [p.delegate_id for p in overview.people], overview.sessions)
+    found = Contribution.objects.filter(pk__in=[t for t, _n in busiest]).select_related("session", "author")
+    threads = {c.pk: c for c in found}
+    return MeetupActivity(
+        suggestions=suggestions,
+        busiest=[(threads[t], n) for t, n in busiest if t in threads],
+        digests=cf.left_off(event, viewer=None, sessions=overview.sessions),
+    )
+
+
 def meetup_overview(event: RegionalEventPage, *, size: int | None, people_page=1) -> MeetupOverview:
-    """Everything the meetup dashboard shows about ``event``'s people and their threads, with
-    the tables suggested (or saved) for tables of ``size``; the people a page at a time."""
+    """Who ``event`` has booked and waiting (a page at a time, each with the threads they
+    wrote in), their towns, and the tables suggested (or saved) for tables of ``size``."""
     people = booked_people(event)
     ids = [p.delegate_id for p in people]
     confirmed = [p.delegate_id for p in people if p.status == BookingStatus.CONFIRMED]
     sessions = cf.continued_sessions(event)
-    thread_counts, busiest, suggestions = people_activity(event, ids, sessions)
+    thread_counts, _busiest, _suggestions = people_activity(event, ids, sessions)
     page = Paginator(people, PEOPLE_PER_PAGE).get_page(people_page)
     for person in page.object_list:
         person.thread_count = thread_counts.get(person.delegate_id, 0)
-    threads = {
-        c.pk: c
-        for c in Contribution.objects.filter(pk__in=[t for t, _n in busiest]).select_related("session", "author")
-    }
     tables, saved = cached_tables(event, size=size, booked=confirmed)  # the same suggestion the page shows
     names = {p.delegate_id: p.name for p in people}
     seated = {pk for t in tables for pk in t.members}
@@ -144,10 +166,9 @@ def meetup_overview(event: RegionalEventPage, *, size: int | None, people_page=1
         people=people,
         people_page=page,
         confirmed=confirmed,
+        sessions=sessions,
+        activity_key=activity_key(event, ids, sessions),
         towns=sorted(towns.items(), key=lambda pair: (-pair[1], pair[0]))[:TOWNS_SHOWN],
-        busiest=[(threads[t], n) for t, n in busiest if t in threads],
-        digests=cf.left_off(event, viewer=None, sessions=sessions),
-        suggestions=suggestions,
         tables=[(t, ", ".join(names.get(pk, "?") for pk in t.members)) for t in tables],
         saved=saved,
         size=size or (saved.table_size if saved else DEFAULT_TABLE_SIZE),

@@ -10,16 +10,26 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST, require_safe
 
+from cms.caching import cached
 from planner import timefmt
 from planner.converters import parse_id
 from planner.downloads import pdf_response
 from planner.models import RegionalEventPage
 from planner.packs.briefing import render_briefing
 from planner.queries.briefing import table_briefings
-from planner.queries.meetups import DEFAULT_TABLE_SIZE, facilitators, meetup_overview, meetups_for, pack_run_progress
+from planner.queries.meetups import (
+    ACTIVITY_CACHE_SECONDS,
+    DEFAULT_TABLE_SIZE,
+    facilitators,
+    meetup_activity,
+    meetup_overview,
+    meetups_for,
+    pack_run_progress,
+)
 from planner.queries.people import viewer_delegate
 from planner.rules import roles
 from planner.services.carry_forward import TablesRefused, lock_tables, move_to_table, unlock_tables
@@ -53,9 +63,13 @@ def meetup_dashboard(request, event_id: int):
         "attended_count": overview.attended_count,
         "waiting_count": overview.waiting_count,
         "towns": overview.towns,
-        "busiest": overview.busiest,
-        "digests": overview.digests,
-        "suggestions": overview.suggestions,
+        # The same for everyone who may see it, so drawn once a minute at most (and again
+        # when the bookings or the discussions change).
+        "activity": cached(
+            f"meetup-activity-html:{overview.activity_key}",
+            lambda: render_to_string("planner/workspace/meetup_activity.html", vars(meetup_activity(event, overview))),
+            timeout=ACTIVITY_CACHE_SECONDS,
+        ),
         "tables": overview.tables,
         "saved": overview.saved,
         "size": overview.size,

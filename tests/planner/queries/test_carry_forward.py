@@ -361,3 +361,12 @@ def test_the_dashboard_lists_people_a_page_at_a_time_and_costs_the_same_queries(
     assert names[-1] == "Crowd 104" and len(names) == booked - PEOPLE_PER_PAGE
     nonsense = planner_client.get(dashboard, {"people": "lots"})
     assert nonsense.status_code == 200 and "Page 1 of 2" in nonsense.content.decode()
+
+
+def test_the_dashboards_kept_discussion_sections_show_a_new_thread_at_the_next_request(world, planner_client):
+    dashboard = f"/admin/meetups/{world['meetup'].pk}/dashboard/"
+    assert "Is the funding recurrent?" not in text(planner_client.get(dashboard))
+    post_contribution(author=world["tom"], session=world["continued"], body="Is the funding recurrent?")
+    page = BeautifulSoup(planner_client.get(dashboard).content, "html.parser")
+    threads = page.find("h2", string="Threads they were active in").find_next("table")
+    assert "Is the funding recurrent?" in threads.get_text()
