@@ -72,6 +72,10 @@ def test_a_planner_writes_cites_and_publishes_the_findings_report(browser, site)
     chosen = finding.get_by_text(re.compile(r"^“.+” \(finding, #\d+\)$"))
     expect(chosen).to_have_text([re.compile(re.escape(f"“{words}”")) for *_, words in QUOTATIONS])
 
+    # Let Wagtail's autosave finish first: its create request racing the publish one makes the
+    # page twice (Wagtail answers the second with a slug clash), as a person would not click
+    # within the half second a loaded machine stretches that to.
+    admin.wait_for_load_state("networkidle")
     admin.get_by_role("button", name="More actions").click()
     admin.get_by_role("button", name="Publish").click()
     # "created and published", or "has been published" once Wagtail's autosave has made a draft
