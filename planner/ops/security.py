@@ -72,6 +72,9 @@ NUL_MESSAGE = (
 )
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")  # what request.POST parses
+
+
 class RefuseNulMiddleware:
     """Answers 400 to a request whose path, query string or form fields hold a NUL byte.
 
@@ -87,7 +90,7 @@ class RefuseNulMiddleware:
         if (
             "\x00" in request.path
             or holds_nul(request.GET)
-            or (request.content_type == "application/x-www-form-urlencoded" and holds_nul(request.POST))
+            or (request.content_type in FORM_TYPES and holds_nul(request.POST))
         ):
             return bad_request(request, NUL_MESSAGE)
         return self.get_response(request)

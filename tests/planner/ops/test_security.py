@@ -137,3 +137,10 @@ def test_a_nul_byte_in_a_posted_form_field_gets_a_400(client, db):
     form = "username=a%00b&password=x"
     response = client.post("/account/login/", form, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400 and "NUL character" in response.content.decode()
+
+
+def test_a_nul_byte_in_a_multipart_form_field_gets_a_400_too(client, db):
+    # The test client, and a browser sending a form with a file input, post multipart: the
+    # bad-input sweep's NUL in a facilitator's email reached PostgreSQL that way (a 500).
+    response = client.post("/account/login/", {"username": "a\x00b", "password": "x"})
+    assert response.status_code == 400 and "NUL character" in response.content.decode()
