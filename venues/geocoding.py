@@ -3,7 +3,6 @@ Nominatim (through geopy) only when configured, rate-limited, cached and never c
 a web request. This is the only module that imports geopy.geocoders."""
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -13,10 +12,10 @@ from geopy.exc import GeopyError
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
 
-from venues.gazetteer import find_places, suggest_places
+from venues.gazetteer import find_outward_code, find_places, suggest_places
 from venues.models import Venue
+from venues.postcodes import looks_like_postcode, parse_postcode
 
-UK_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})?$")
 MAX_QUERY_LENGTH = 100
 
 
@@ -47,20 +46,37 @@ def clean_query(text: str) -> str:
     return " ".join((text or "").split())[:MAX_QUERY_LENGTH]
 
 
-def look_up_place(text: str) -> Lookup:
-    """Find a town (or explain a postcode) in the offline gazetteer."""
-    query = clean_query(text)
-    if not query:
-        return Lookup(query=query, message="Enter a town or city, such as Leeds or Cardiff.")
-    postcode = UK_POSTCODE.match(query.upper())
-    if postcode:
+def look_up_postcode(query: str) -> Lookup:
+    """Locate a UK postcode, full or outward code only, by its district's centre; or say
+    clearly why not (not shaped like a postcode, or no such district)."""
+    postcode = parse_postcode(query)
+    if postcode is None:
         return Lookup(
             query=query,
             message=(
-                f"“{query}” looks like a postcode. Relay works offline and knows towns, not postcodes: "
-                "enter your nearest town instead, or use your location."
+                f"“{query}” is not a UK postcode. Give a whole postcode such as LS1 4AP, "
+                "its first half such as LS1, or a town."
             ),
         )
+    district = find_outward_code(postcode)
+    if district is None:
+        return Lookup(
+            query=query,
+            message=f"We do not know the postcode area {postcode.outward}. Check the postcode, or give your town.",
+        )
+    location = Location(
+        label=district.label, latitude=float(district.latitude), longitude=float(district.longitude), source="postcode"
+    )
+    return Lookup(query=query, matches=[location])
+
+
+def look_up_place(text: str) -> Lookup:
+    """Find a town or a UK postcode (full or its first half) in the offline gazetteer."""
+    query = clean_query(text)
+    if not query:
+        return Lookup(query=query, message="Enter a town, city or postcode, such as Leeds or LS1 4AP.")
+    if looks_like_postcode(query):
+        return look_up_postcode(query)
     places = find_places(query)
     if places:
         matches = [
@@ -123,17 +139,19 @@ def configured_geocoder() -> NominatimGeocoder | None:
 
 def geocode_venue(*, venue_id: int) -> bool:
     """Fill in a venue's missing position: Nominatim from the full address when configured,
-    else the gazetteer from its town. Never overwrites coordinates a planner entered.
-    Returns whether a position was found. Runs in the task queue, never in a request."""
+    else the centre of its postcode's district, else the gazetteer from its town. Never
+    overwrites coordinates a planner entered. Returns whether a position was found. Runs in
+    the task queue, never in a request."""
 
     venue = Venue.objects.filter(pk=venue_id, latitude__isnull=True).first()
     if venue is None:
         return False
     geocoder = configured_geocoder()
     location = geocoder.locate(", ".join([venue.name, *venue.address_lines])) if geocoder else None
-    if location is None:
-        lookup = look_up_place(venue.town)
-        location = lookup.matches[0] if lookup.matches else None
+    for fallback in (venue.postcode, venue.town):  # the postcode's district is closer than the town
+        lookup = look_up_place(fallback) if location is None and fallback else None
+        if lookup and lookup.matches:
+            location = lookup.matches[0]
     if location is None:
         return False
     updated = Venue.objects.filter(pk=venue_id, latitude__isnull=True).update(

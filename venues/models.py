@@ -8,6 +8,7 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.search import index
 
+from venues.postcodes import parse_postcode
 from venues.timezones import validate_time_zone
 
 LATITUDE_RANGE = "Latitude must be between -90 and 90 degrees (north is positive; UK venues are about 50 to 61)."
@@ -20,7 +21,9 @@ class Venue(index.Indexed, models.Model):
     name = models.CharField(max_length=200)
     address = models.TextField(help_text="Street address, one part per line, without town or postcode.")
     town = models.CharField(max_length=100)
-    postcode = models.CharField(max_length=12, blank=True)
+    postcode = models.CharField(
+        max_length=12, blank=True, help_text="Such as LS1 4AP. Places the venue on the map when no position is given."
+    )
     # Room for three digits before the point on both, so an out-of-range value gets the range
     # message below rather than Django's "no more than 2 digits".
     latitude = models.DecimalField(
@@ -91,6 +94,13 @@ class Venue(index.Indexed, models.Model):
 
     def clean(self):
         super().clean()
+        if self.postcode.strip():
+            postcode = parse_postcode(self.postcode)
+            if postcode is None or not postcode.inward:
+                raise ValidationError(
+                    {"postcode": "Give the venue’s whole postcode, such as LS1 4AP, or leave it blank."}
+                )
+            self.postcode = str(postcode)
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError(
                 "Give both latitude and longitude, or leave both blank to have them looked up from the address."
@@ -145,3 +155,41 @@ class Place(models.Model):
     def label(self) -> str:
         """‘Newport, Wales’: enough to tell two places of the same name apart."""
         return f"{self.name}, {self.region_name}" if self.region else self.name
+
+
+class OutwardCode(models.Model):
+    """A UK postcode district (the ‘LS1’ of ‘LS1 4AP’) with its centre, from GeoNames' GB
+    postal codes (CC BY 4.0). Good to about a kilometre: a full postcode is located by its
+    outward code, so no delegate's street is ever stored or looked up."""
+
+    code = models.CharField(max_length=4, unique=True, help_text="Upper case, no space: LS1, CF10, EC1A.")
+    district = models.CharField(max_length=200, help_text="GeoNames' first place name for the district.")
+    county = models.CharField(max_length=200, blank=True)
+    nation = models.CharField(max_length=20, blank=True, help_text="GeoNames admin1 code: ENG, SCT, WLS, NIR.")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    place = models.ForeignKey(
+        Place,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The nearest gazetteer town, when one is close: it names the district and is the "
+        "home town of a delegate who gives this postcode.",
+    )
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def town(self) -> str:
+        """The town people know the district by: the nearest gazetteer town, else GeoNames' name."""
+        return self.place.name if self.place_id else self.district
+
+    @property
+    def label(self) -> str:
+        """‘LS1 (Leeds)’."""
+        return f"{self.code} ({self.town})"

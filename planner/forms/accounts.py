@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from planner.converters import parse_id
 from planner.models import Stream, Visibility
 from planner.services.queue import enqueue_after_commit
+from venues.postcodes import looks_like_postcode, parse_postcode
 from venues.timezones import time_zone_choices
 
 
@@ -70,8 +71,10 @@ class ProfileForm(forms.Form):
     home_town = forms.CharField(
         max_length=200,
         required=False,
-        help_text="Your nearest town or city. We use it only to suggest regional meetups near you; "
-        "it is matched to a town roughly, never to your address.",
+        label="Home town or postcode",
+        help_text="Your nearest town or city, or your postcode. We use it only to suggest regional meetups near "
+        "you; it is matched to a town roughly, never to your address, and of a postcode we keep only the first "
+        "half (LS1 of LS1 4AP).",
     )
     interests = IdsChoiceField(
         queryset=Stream.objects.select_related("conference").order_by("conference", "sort_order"),
@@ -94,6 +97,16 @@ class ProfileForm(forms.Form):
         required=False,
         label="Email me reminders a week and a day before a meetup I booked, and an hour before each session I starred",
     )
+
+    def clean_home_town(self):
+        """A postcode must be a real UK postcode's shape; a town is taken as typed."""
+        text = " ".join(self.cleaned_data["home_town"].split())
+        if looks_like_postcode(text) and parse_postcode(text) is None:
+            raise forms.ValidationError(
+                "“%(text)s” is not a UK postcode. Give it like LS1 4AP, just its first half (LS1), or your town.",
+                params={"text": text},
+            )
+        return text
 
 
 class DeleteAccountForm(forms.Form):

@@ -19,7 +19,7 @@ from planner.queries.people import names_as_seen_by
 from planner.services.bookings import cancel_booking
 from planner.services.packs import withdraw_packs_naming
 from planner.services.queue import enqueue_after_commit
-from venues.gazetteer import find_place
+from venues.gazetteer import locate_home
 
 User = get_user_model()
 # From seen by fewest to seen by most.
@@ -103,7 +103,8 @@ class ProfileUpdate:
 
 @transaction.atomic
 def update_profile(*, delegate: Delegate, update: ProfileUpdate) -> Delegate:
-    """Save the profile; the home town is matched to a gazetteer town (or left unmatched).
+    """Save the profile; the home town (or postcode, kept as its first half only) is matched
+    to a gazetteer town, or left unmatched.
     A new name, organisation or role, or a narrower visibility, withdraws the packs already
     drawn that may print the person as they were."""
     shown_before = (delegate.name, delegate.organisation, delegate.role)
@@ -111,9 +112,9 @@ def update_profile(*, delegate: Delegate, update: ProfileUpdate) -> Delegate:
     delegate.name = update.name.strip()
     delegate.organisation = update.organisation.strip()
     delegate.role = update.role.strip()
-    if update.home_town.strip() != delegate.home_town:
-        delegate.home_town = update.home_town.strip()
-        delegate.home_place = find_place(delegate.home_town)
+    home_town, home_place = locate_home(update.home_town)
+    if home_town != delegate.home_town:
+        delegate.home_town, delegate.home_place = home_town, home_place
     delegate.visibility = update.visibility
     delegate.time_zone = update.time_zone
     delegate.email_digest = update.email_digest

