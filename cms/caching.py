@@ -51,6 +51,12 @@ class Version:
         except ValueError:  # not set yet, or evicted: a new number all the same
             cache.set(self.key, time.time_ns(), timeout=FOREVER)
 
+    def bump_now_and_at_commit(self) -> None:
+        """Move the number on now, and again when the current transaction commits, so an entry
+        built in between from rows not yet committed never outlives the change."""
+        self.bump()
+        transaction.on_commit(self.bump)
+
 
 CONTENT = Version("relay:content-version")
 

@@ -1,8 +1,9 @@
 """Nearby search: a bounding box in SQL narrows the candidates, then geopy's geodesic
-distance ranks them exactly."""
+distance ranks them exactly. And the way there: OpenStreetMap's route planner."""
 
 import math
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from geopy.distance import geodesic
 
@@ -43,3 +44,15 @@ def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 def miles(km: float) -> float:
     return km / KM_PER_MILE
+
+
+OSM_DIRECTIONS = "https://www.openstreetmap.org/directions"
+
+
+def directions_url(to: tuple[float, float], *, start: tuple[float, float] | None = None) -> str:
+    """OpenStreetMap's route planner to ``to`` (latitude, longitude), from ``start`` when known;
+    the person picks car, bicycle or foot there."""
+    query = {"to": f"{to[0]:.5f},{to[1]:.5f}"}
+    if start is not None:
+        query = {"from": f"{start[0]:.5f},{start[1]:.5f}", **query}
+    return f"{OSM_DIRECTIONS}?{urlencode(query)}"

@@ -344,6 +344,15 @@ class RegionalEventPage(CachedPlumbingMixin, CancellableMixin, Page):
     def waitlist_count(self) -> int:
         return self.seat_counts()[1]
 
+    @property
+    def has_started(self) -> bool:
+        """Booking closes when the meetup starts."""
+        return self.start <= timezone.now()
+
+    @property
+    def has_ended(self) -> bool:
+        return self.end <= timezone.now()
+
     def get_context(self, request, *args, **kwargs):
         return self.page_views.context(self, request, super().get_context(request, *args, **kwargs))
 

@@ -3,13 +3,15 @@ cover with their place and (for a confirmed place) the check-in QR code, their t
 to meet, their agenda, where the online conference left off, getting there (with a small map
 drawn from coordinates), and notes pages. Data in (``PackContext``), bytes out."""
 
-import math
+from dataclasses import replace
 from io import BytesIO
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.shapes import Circle, Drawing, Line, String
+from reportlab.graphics.shapes import FILL_EVEN_ODD, Circle, Drawing, Group, Line, Path, Rect, String
+from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import (
     KeepTogether,
@@ -23,6 +25,17 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import Flowable
 
 from planner.packs import ACCENT, INK, MUTED, RULE, a4_document, draw_qr, fonts, styles
+from venues.maps import (
+    KM_PER_DEGREE,
+    Inset,
+    MapPoint,
+    View,
+    fit_box,
+    land_polygons,
+    locator_inset,
+    place_labels,
+    shows_part_of_isles,
+)
 
 
 class Heading(Paragraph):
@@ -78,36 +91,161 @@ class QrCode(Flowable):
         draw_qr(self.canv, self.value, 0, 0, self.size)
 
 
+# The web map's colours (``venues.maps``), made lighter for print: grey land on a barely blue sea.
+MAP_SEA, MAP_LAND, MAP_COAST, MAP_WHERE = (colors.HexColor(c) for c in ("#f1f6fa", "#e2e2e0", "#8f979c", "#d4351c"))
+MAP_LABEL_SIZE = 9
+SCALE_STEPS_KM = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500)
+
+
 def small_map(points: list[tuple[float, float, str]], width: float, height: float, font: str) -> Drawing:
-    """The venue (first point) and the delegate's town as labelled dots, to scale, with a
-    straight line between them and a scale bar. No tiles, no network."""
-    drawing = Drawing(width, height, initialFontName=font)  # not the default, unembedded Helvetica
-    lats = [p[0] for p in points]
-    lons = [p[1] for p in points]
-    mid_lat = sum(lats) / len(lats)
-    kx = math.cos(math.radians(mid_lat))
-    span = max((max(lons) - min(lons)) * kx, max(lats) - min(lats), 0.05) * 1.5
-    cx, cy = (max(lons) + min(lons)) / 2, (max(lats) + min(lats)) / 2
-    scale = min(width, height) / span
+    """The venue (first point) and the delegate's town over the British Isles coastline, zoomed
+    to them as the web maps are (``venues.maps``), with a straight dashed line between them, a
+    scale bar and, when the map shows only part of the isles, a small locator map of the whole.
+    At most ``width`` × ``height`` points: narrower or shorter only where widening it would run
+    past the coastline's data. No tiles, no network."""
+    markers = [
+        MapPoint(lat, lon, label, radius=4.5 if index == 0 else 3.5) for index, (lat, lon, label) in enumerate(points)
+    ]
+    view = fit_box(markers, width=int(width), height=int(height))
+    w, h = view.width, view.height
+    longest = max(w * 0.45, 120)
+    markers = [replace(m, label=shortened(m.label, font, MAP_LABEL_SIZE, longest)) for m in markers]
+    drawing = Drawing(w, h, initialFontName=font)  # not the default, unembedded Helvetica
 
-    def project(lat, lon):
-        return width / 2 + (lon - cx) * kx * scale, height / 2 + (lat - cy) * scale
+    def flip(x: float, y: float) -> tuple[float, float]:
+        """The maps' px (y down) as points (y up)."""
+        return round(x, 1), round(h - y, 1)
 
-    drawing.add(Line(0, 0, width, 0, strokeColor=RULE))
-    drawing.add(Line(0, height, width, height, strokeColor=RULE))
-    if len(points) > 1:
-        (x0, y0), (x1, y1) = project(*points[0][:2]), project(*points[1][:2])
-        drawing.add(Line(x0, y0, x1, y1, strokeColor=MUTED, strokeDashArray=[3, 2]))
-    for index, (lat, lon, label) in enumerate(points):
-        x, y = project(lat, lon)
-        drawing.add(Circle(x, y, 4 if index == 0 else 3, fillColor=ACCENT if index == 0 else INK, strokeColor=None))
-        drawing.add(String(x + 6, y - 3, label[:40], fontName=font, fontSize=8, fillColor=INK))
-    km_per_point = 111.0 / scale
-    bar_km = next((k for k in (1, 2, 5, 10, 20, 50, 100, 200) if k / km_per_point > width / 8), 200)
-    bar = bar_km / km_per_point
-    drawing.add(Line(8, 8, 8 + bar, 8, strokeColor=INK, strokeWidth=2))
-    drawing.add(String(8, 12, f"{bar_km} km", fontName=font, fontSize=7, fillColor=MUTED))
+    drawing.add(framed_land(land_polygons(view), w, h, flip))
+    spots = [view.project(m.latitude, m.longitude) for m in markers]
+    places, taken = place_labels(
+        markers, view, font_size=MAP_LABEL_SIZE, text_width=lambda text: stringWidth(text, font, MAP_LABEL_SIZE)
+    )
+    if len(spots) > 1:
+        (x0, y0), (x1, y1) = spots[0], spots[1]
+        drawing.add(Line(*flip(x0, y0), *flip(x1, y1), strokeColor=MUTED, strokeWidth=1, strokeDashArray=[3, 2]))
+        along = [(x0 + (x1 - x0) * t / 16, y0 + (y1 - y0) * t / 16) for t in range(17)]
+        taken += [(x - 1, y - 1, x + 1, y + 1) for x, y in along]  # the inset and scale bar keep off it
+    inset = locator_inset(view, taken, share=0.15, gap=5) if shows_part_of_isles(view) else None
+    if inset and inset.area_shown < 0.2:  # not when the map itself shows most of the isles
+        drawing.add(locator(inset, flip))
+        taken.append(inset.box)
+    for index, (tx, ty, anchor, (left, top, right, bottom)) in places.items():
+        x, y = flip(left - 1.5, bottom + 1)
+        drawing.add(Rect(x, y, right - left + 3, bottom - top + 2, fillColor=colors.white, strokeColor=None))
+        drawing.add(
+            String(
+                *flip(tx, ty),
+                markers[index].label,
+                fontName=font,
+                fontSize=MAP_LABEL_SIZE,
+                fillColor=INK,
+                textAnchor=anchor,
+            )
+        )
+    for index in reversed(range(len(spots))):  # the venue on top
+        drawing.add(
+            Circle(
+                *flip(*spots[index]),
+                markers[index].radius,
+                fillColor=ACCENT if index == 0 else INK,
+                strokeColor=colors.white,
+                strokeWidth=1,
+            )
+        )
+    drawing.add(scale_bar(view, taken, flip, font))
     return drawing
+
+
+def shortened(text: str, font: str, size: float, longest: float) -> str:
+    """``text`` cut at a word (or, failing that, a letter) with an ellipsis to fit ``longest`` points."""
+    if stringWidth(text, font, size) <= longest:
+        return text
+    words = text.split()
+    while len(words) > 1 and stringWidth(" ".join(words) + "…", font, size) > longest:
+        words.pop()
+    text = " ".join(words).rstrip(",;:")
+    while len(text) > 1 and stringWidth(text + "…", font, size) > longest:
+        text = text[:-1]
+    return text + "…"
+
+
+def land_shape(polygons, flip, **style) -> Path:
+    """Projected land polygons (px, y down) as one filled path, holes left open (even-odd)."""
+    path = Path(fillMode=FILL_EVEN_ODD, **style)
+    for polygon in polygons:
+        path.moveTo(*flip(*polygon[0]))
+        for point in polygon[1:]:
+            path.lineTo(*flip(*point))
+        path.closePath()
+    return path
+
+
+def framed_land(polygons, w: float, h: float, flip) -> Group:
+    """Sea and land clipped to the map's frame (the land runs a few px past it), framed."""
+    clip = Path(isClipPath=1, fillColor=None, strokeColor=None)
+    clip.moveTo(0, 0)
+    clip.lineTo(w, 0)
+    clip.lineTo(w, h)
+    clip.lineTo(0, h)
+    clip.closePath()
+    return Group(
+        Group(
+            clip,
+            Rect(0, 0, w, h, fillColor=MAP_SEA, strokeColor=None),
+            land_shape(polygons, flip, fillColor=MAP_LAND, strokeColor=MAP_COAST, strokeWidth=0.4),
+        ),
+        Rect(0, 0, w, h, fillColor=None, strokeColor=RULE, strokeWidth=0.6),
+    )
+
+
+def locator(inset: Inset, flip) -> Group:
+    """The whole isles in a corner, with a box (or, if tiny, a dot) where the map is."""
+
+    def shifted(x: float, y: float) -> tuple[float, float]:
+        return flip(inset.left + x, inset.top + y)
+
+    iw, ih = inset.view.width, inset.view.height
+    x0, y0, x1, y1 = (max(0.5, min(v, limit - 0.5)) for v, limit in zip(inset.where, (iw, ih, iw, ih), strict=True))
+    left, bottom = shifted(0, ih)
+    group = Group(
+        Rect(left, bottom, iw, ih, fillColor=MAP_SEA, strokeColor=MUTED, strokeWidth=0.5),
+        land_shape(land_polygons(inset.view), shifted, fillColor=MAP_LAND, strokeColor=MAP_COAST, strokeWidth=0.25),
+    )
+    if inset.is_dot:
+        group.add(Circle(*shifted((x0 + x1) / 2, (y0 + y1) / 2), 2.5, fillColor=MAP_WHERE, strokeColor=colors.white))
+    else:
+        x, y = shifted(x0, y1)
+        group.add(Rect(x, y, x1 - x0, y1 - y0, fillColor=None, strokeColor=MAP_WHERE, strokeWidth=1))
+    return group
+
+
+def scale_bar(view: View, taken: list, flip, font: str) -> Group:
+    """A bar of a round number of km, in the first corner (bottom left first) it hides nothing in."""
+    px_per_km = view.px_per_degree / KM_PER_DEGREE
+    km = max((k for k in SCALE_STEPS_KM if k * px_per_km <= view.width / 5), default=SCALE_STEPS_KM[0])
+    length, label = km * px_per_km, f"{km} km"
+    box_w, box_h, gap = max(length, stringWidth(label, font, 7)) + 8, 17, 5
+    corners = [
+        (gap, view.height - gap - box_h),
+        (view.width - gap - box_w, view.height - gap - box_h),
+        (gap, gap),
+        (view.width - gap - box_w, gap),
+    ]
+
+    def hidden(corner) -> int:
+        left, top = corner
+        return sum(1 for b in taken if b[0] < left + box_w and b[2] > left and b[1] < top + box_h and b[3] > top)
+
+    left, top = min(corners, key=hidden)  # the first of the least hidden
+    x, y = flip(left, top + box_h)
+    return Group(
+        Rect(x, y, box_w, box_h, fillColor=colors.white, strokeColor=None, fillOpacity=0.85),
+        Line(x + 4, y + 4, x + 4 + length, y + 4, strokeColor=INK, strokeWidth=1.5),
+        Line(x + 4, y + 2.5, x + 4, y + 6, strokeColor=INK, strokeWidth=0.75),
+        Line(x + 4 + length, y + 2.5, x + 4 + length, y + 6, strokeColor=INK, strokeWidth=0.75),
+        String(x + 4, y + 8.5, label, fontName=font, fontSize=7, fillColor=MUTED),
+    )
 
 
 def bullet_list(items: list[str], style) -> list:
@@ -215,7 +353,7 @@ def render_pack(ctx) -> bytes:
         if ctx.getting_there:
             story.append(Paragraph(escape(ctx.getting_there), s["body"]))
         if ctx.map_points:
-            story += [Spacer(1, 4 * mm), small_map(ctx.map_points, 120 * mm, 60 * mm, regular)]
+            story += [Spacer(1, 4 * mm), small_map(ctx.map_points, 174 * mm, 85 * mm, regular)]
     story += [PageBreak(), Heading("Notes", s["h2"], "notes")]
     story.append(Spacer(1, 9 * mm))
     # A table cell's font defaults to an unembedded Helvetica, set even for an empty cell.

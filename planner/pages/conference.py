@@ -16,7 +16,7 @@ from planner.pages.fragments import page_fragment
 from planner.queries import discussion, people
 from planner.queries import programme as queries
 from planner.queries.findings import findings_report
-from planner.queries.geography import town_points
+from planner.queries.programme import PLACES
 from planner.queries.report import published_report
 from venues.maps import MapPoint, render_map_svg
 
@@ -44,7 +44,14 @@ def context(page, request, context: dict) -> dict:
         ended=bool(page.end_date) and page.end_date < timezone.localdate(timezone=page.zone),
         conference_facts=page_fragment(page, request, "facts", "planner/includes/conference_facts.html", parts),
         programme=with_contribution_counts(programme, counts),
-        meetups=page_fragment(page, request, "meetups", "planner/includes/conference_meetups.html", parts),
+        meetups=page_fragment(
+            page,
+            request,
+            # Redrawn when places are booked, and each hour, as meetups start and end.
+            f"meetups:{PLACES.current()}:{timezone.now():%Y%m%d%H}",
+            "planner/includes/conference_meetups.html",
+            parts,
+        ),
     )
     return context
 
@@ -57,7 +64,10 @@ def facts_and_meetups(page) -> dict:
         "regional_events": regional_events,
         "all_streams": list(page.streams.all()) if page.pk else [],
         "findings_report": published_report(page) if page.pk else None,
-        "meetup_map": meetup_map(regional_events) if regional_events else "",
+        "meetup_points": (points := meetup_points(regional_events)),
+        "meetup_map": render_map_svg(points, title="Map of the regional meetups: " + ", ".join(p.label for p in points))
+        if points
+        else "",
     }
 
 
@@ -96,16 +106,13 @@ def with_contribution_counts(html: str, counts: dict[int, int]) -> str:
     return mark_safe(COUNT_MARK.sub(link, html))  # noqa: S308  # nosec B308 B703 - our own rendered, escaped HTML
 
 
-def meetup_map(meetups) -> str:
-    """The SVG map of ``meetups`` (venue markers over the gazetteer's towns)."""
-    markers = [
-        MapPoint(float(m.venue.latitude), float(m.venue.longitude), m.venue.town, m.url or "")
+def meetup_points(meetups) -> list[MapPoint]:
+    """A map marker for each of ``meetups`` that has a position."""
+    return [
+        MapPoint(float(m.venue.latitude), float(m.venue.longitude), m.venue.town, kind="meetup")
         for m in meetups
         if m.venue.has_position
     ]
-    return render_map_svg(
-        markers, town_points(), title="Map of the regional meetups: " + ", ".join(p.label for p in markers)
-    )
 
 
 def render_route(page, request, template: str, **context) -> TemplateResponse:

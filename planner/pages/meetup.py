@@ -3,14 +3,19 @@ carries from the online conference (where the discussion left off, who is coming
 meet, the tables), each following the one visibility rule."""
 
 import hashlib
+from dataclasses import dataclass
 
 from django.utils import timezone
 
-from cms.caching import parent_page
+from cms.caching import cached, parent_page
 from planner.queries import carry_forward, people, people_to_meet
 from planner.queries import programme as queries
 from planner.queries import tables as tables_query
+from planner.queries.geography import towns_around
 from planner.rules import roles
+from venues.geography import haversine_km
+from venues.maps import MapPoint, render_map_svg
+from venues.nearby import directions_url, miles
 
 TABLES_SHOWN = 40  # on the page; a 2,000-place meetup's 334 tables are the organisers' to read
 
@@ -24,10 +29,61 @@ def context(page, request, context: dict) -> dict:
         conference=parent_page(page) if page.pk else page.get_parent().specific,
         venue_zone=page.zone,
         agenda=queries.meetup_agenda(page),
+        getting_there=getting_there(page, viewer),
     )
     if page.pk:
         context.update(carry_forward_context(page, request, viewer))
     return context
+
+
+@dataclass(frozen=True)
+class GettingThere:
+    """The venue on a map with a locator, the way there, and how far it is from the viewer's
+    home town in a straight line (said to be one: roads are longer)."""
+
+    map_svg: str
+    points: list[MapPoint]
+    directions_url: str
+    km_from_home: float | None = None
+    home: str = ""
+
+    @property
+    def miles_from_home(self) -> float | None:
+        return miles(self.km_from_home) if self.km_from_home is not None else None
+
+
+def getting_there(page, viewer) -> GettingThere | None:
+    """How to reach the meetup's venue, from the viewer's home town when we know it; None
+    until the venue has a position."""
+    venue = page.venue
+    if not venue.has_position:
+        return None
+    spot = (float(venue.latitude), float(venue.longitude))
+    map_svg, points = venue_map(venue)
+    home = viewer.home_place if viewer else None
+    start = (float(home.latitude), float(home.longitude)) if home else None
+    return GettingThere(
+        map_svg=map_svg,
+        points=points,
+        directions_url=directions_url(spot, start=start),
+        km_from_home=haversine_km(*start, *spot) if start else None,
+        home=home.name if home else "",
+    )
+
+
+def venue_map(venue) -> tuple[str, list[MapPoint]]:
+    """The venue on a map with a locator inset and the biggest towns around it named, and
+    what it draws (for its table); drawn once per venue and content version."""
+    spot = (float(venue.latitude), float(venue.longitude))
+
+    def build():
+        points = [MapPoint(*spot, venue.name, kind="venue")] + [
+            MapPoint(float(town.latitude), float(town.longitude), town.name, colour="#505a5f", radius=3.5, kind="town")
+            for town in towns_around(*spot)
+        ]
+        return render_map_svg(points, title=f"Map of where {venue.name} is", locator=True), points
+
+    return cached("relay:venue-locator:" + hashlib.sha256(f"{spot}:{venue.name}".encode()).hexdigest()[:32], build)
 
 
 def carry_forward_context(page, request, viewer) -> dict:

@@ -1,14 +1,13 @@
-"""Reads about where things are: upcoming meetups near a point, the gazetteer's towns for the
-map background, delegates counted by home town, and the meetups' sites."""
+"""Reads about where things are: upcoming meetups near a point (and the nearest however far),
+the online conferences, delegates counted by home town, and the meetups' sites."""
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Count
 from django.utils import timezone
 
 from cms.caching import public
-from planner.models import Delegate, RegionalEventPage
+from planner.models import ConferencePage, Delegate, RegionalEventPage
 from venues.geography import Site, Town
 from venues.models import Place
 from venues.nearby import bounding_box, box_filter, distance_km, miles
@@ -25,13 +24,13 @@ class NearbyMeetup:
 
 
 def nearby_meetups(latitude: float, longitude: float, *, radius_km: float) -> list[NearbyMeetup]:
-    """Upcoming published meetups within ``radius_km``, nearest first. Only meetups: online
-    sessions are never ‘nearby’."""
+    """Upcoming published meetups within ``radius_km``, nearest first, leaving out cancelled
+    ones. Only meetups: online sessions are never ‘nearby’."""
     box = bounding_box(latitude, longitude, radius_km)
     candidates = (
         public(RegionalEventPage.objects.live())
-        .filter(start__gt=timezone.now(), **box_filter(box, prefix="venue__"))
-        .select_related("venue", "seats")
+        .filter(start__gt=timezone.now(), cancellation__isnull=True, **box_filter(box, prefix="venue__"))
+        .select_related("venue", "seats", "cancellation")
     )
     found = []
     for meetup in candidates:
@@ -41,13 +40,41 @@ def nearby_meetups(latitude: float, longitude: float, *, radius_km: float) -> li
     return sorted(found, key=lambda item: (item.km, item.meetup.start))
 
 
-def town_points() -> list[tuple[float, float]]:
-    """Gazetteer town positions for the map background (cached: they change only on load_places)."""
-    points = cache.get("relay:map:towns")
-    if points is None:
-        points = [(float(lat), float(lon)) for lat, lon in Place.objects.values_list("latitude", "longitude")]
-        cache.set("relay:map:towns", points, 60 * 60 * 24)
-    return points
+# How far to look, in turn, for the nearest meetups when none is within the searcher's radius.
+FARTHER_KM = (250, 600, 1500, 20_000)
+
+
+def nearest_meetups(latitude: float, longitude: float, *, beyond_km: float, count: int = 2) -> list[NearbyMeetup]:
+    """The ``count`` upcoming meetups nearest a point, however far: for a searcher with none
+    within ``beyond_km``. Looks in widening circles, so a crowded map costs one small query."""
+    found: list[NearbyMeetup] = []
+    for reach in FARTHER_KM:
+        if reach > beyond_km:
+            found = nearby_meetups(latitude, longitude, radius_km=reach)
+            if len(found) >= count:
+                break
+    return found[:count]
+
+
+def online_conferences() -> list[ConferencePage]:
+    """The online option, wherever you are: published conferences that have not ended, soonest
+    first; else the latest one, whose discussion goes on. Each has ``ended`` set."""
+    conferences = list(public(ConferencePage.objects.live()).order_by("start_date"))
+    today = timezone.localdate()
+    for conference in conferences:
+        conference.ended = conference.end_date < today
+    return [c for c in conferences if not c.ended] or conferences[-1:]
+
+
+def towns_around(latitude: float, longitude: float, *, radius_km: float = 50, count: int = 4) -> list[Place]:
+    """The biggest gazetteer towns within ``radius_km`` of a point, but not at it: the places a
+    locator map names so its reader can tell where it is."""
+    box = bounding_box(latitude, longitude, radius_km)
+    towns = Place.objects.filter(**box_filter(box)).order_by("-population")[: count * 4]
+    around = [
+        t for t in towns if 3 < distance_km((latitude, longitude), (float(t.latitude), float(t.longitude))) <= radius_km
+    ]
+    return around[:count]
 
 
 def delegate_towns():

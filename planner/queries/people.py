@@ -27,7 +27,7 @@ def viewer_delegate(user) -> Delegate | None:
     """The Delegate behind ``user``, or None for anonymous users and staff without one."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Delegate.objects.filter(user=user).first()
+    return Delegate.objects.filter(user=user).select_related("home_place").first()
 
 
 def visible_delegates(viewer: Delegate | None, *, among=None) -> QuerySet[Delegate]:

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Prefetch, QuerySet
 
-from cms.caching import public
+from cms.caching import Version, public
 from planner import timefmt
 from planner.models import (
     AgendaItem,
@@ -168,9 +168,19 @@ def timetable_filters(conference: ConferencePage, *, tz_key: str, day: date | No
     }
 
 
+# Moves whenever a meetup's booked places change: part of the key of cached meetup cards,
+# which say how many places are left.
+PLACES = Version("relay:places-version")
+
+
 def regional_events(conference: ConferencePage) -> QuerySet[RegionalEventPage]:
-    """Published meetups of ``conference``, soonest first, with their venues."""
-    return public(RegionalEventPage.objects.live()).child_of(conference).select_related("venue").order_by("start")
+    """Published meetups of ``conference``, soonest first, with their venues, seats and any cancellation."""
+    return (
+        public(RegionalEventPage.objects.live())
+        .child_of(conference)
+        .select_related("venue", "seats", "cancellation")
+        .order_by("start")
+    )
 
 
 def conference_speakers(conference: ConferencePage) -> QuerySet[Speaker]:
@@ -210,7 +220,9 @@ def conferences_with_meetups() -> list[ConferencePage]:
     """Published conferences, earliest first, each with ``.meetups`` (published, with venues)."""
     conferences = list(public(ConferencePage.objects.live()).order_by("start_date"))
     meetups_by_parent: dict[str, list[RegionalEventPage]] = defaultdict(list)
-    meetups = public(RegionalEventPage.objects.live()).select_related("venue").order_by("start")
+    meetups = (
+        public(RegionalEventPage.objects.live()).select_related("venue", "seats", "cancellation").order_by("start")
+    )
     for meetup in meetups:
         meetups_by_parent[meetup.path[: -RegionalEventPage.steplen]].append(meetup)
     for conference in conferences:

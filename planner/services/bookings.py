@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from planner.models import Booking, BookingStatus, Cancellation, Delegate, EmailKind, EventSeats, RegionalEventPage
 from planner.models.people import ACTIVE_STATUSES
+from planner.queries.programme import PLACES
 from planner.services.outbox import queue_booking_email
 
 
@@ -28,6 +29,7 @@ def locked_seats(*, event: RegionalEventPage, lock: bool = True) -> EventSeats:
     ``lock=False`` exists only so the concurrency test can show that it catches overselling.
     """
     ensure_seats(event=event)
+    PLACES.bump_now_and_at_commit()  # the cards saying how many places are left
     rows = EventSeats.objects.select_for_update() if lock else EventSeats.objects
     return rows.get(event_id=event.pk)
 

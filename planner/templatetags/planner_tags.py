@@ -52,6 +52,22 @@ def subscribe_links(context, path: str, name: str, *, download: bool = False, ex
     }
 
 
+# How the text alternative of a map names each kind of marker (venues.maps.MapPoint.kind).
+MAP_KINDS = {
+    "searcher": "Where you searched from",
+    "meetup": "Meetup venue",
+    "venue": "The venue",
+    "town": "Delegates’ home town",
+    "suggested": "Suggested meetup town",
+}
+
+
+@register.filter
+def map_kind(kind: str) -> str:
+    """The words for a map marker's kind in the map's table: ‘meetup’ → ‘Meetup venue’."""
+    return MAP_KINDS.get(kind, kind.replace("-", " ").capitalize())
+
+
 @register.filter
 def session_status(page) -> str:
     """ "live", "draft" or "cancelled", as the planner's programme view shows it."""

@@ -1,14 +1,15 @@
-"""/near/: the regional meetups nearest a town or a position (DESIGN.md public contract).
+"""/near/: the regional meetups nearest a town, a postcode or a position (DESIGN.md public contract).
 
-``?q=Leeds`` or ``?lat=53.8&lon=-1.55``, optional ``radius_km`` (default 80, at most 500),
-``format=json`` for the same results as JSON. Bad input gets a 400 with a message."""
+``?q=Leeds`` (or ``?q=LS1 4AP``) or ``?lat=53.8&lon=-1.55``, optional ``radius_km`` (default
+80, at most 500), ``format=json`` for the same results as JSON. With no meetup in the radius,
+the nearest ones however far, and the online conference. Bad input gets a 400 with a message."""
 
 from django import forms
 from django.http import JsonResponse
 from django.shortcuts import render
 
 from planner import timefmt
-from planner.queries.geography import nearby_meetups, town_points
+from planner.queries.geography import nearby_meetups, nearest_meetups, online_conferences
 from planner.queries.people import viewer_delegate
 from venues.geocoding import Location, look_up_place
 from venues.maps import MapPoint, render_map_svg
@@ -18,7 +19,7 @@ MAX_RADIUS_KM = 500
 
 
 class NearForm(forms.Form):
-    q = forms.CharField(required=False, max_length=100, label="Town or city")
+    q = forms.CharField(required=False, max_length=100, label="Town, city or postcode")
     lat = forms.FloatField(required=False, min_value=-90, max_value=90, label="Latitude")
     lon = forms.FloatField(required=False, min_value=-180, max_value=180, label="Longitude")
     place = forms.CharField(required=False, max_length=120)
@@ -103,23 +104,31 @@ def near(request):
             return JsonResponse({"error": "Give a town (q) or a position (lat and lon)."}, status=400)
         return render(request, "planner/near.html", context, status=status)
     results = nearby_meetups(origin.latitude, origin.longitude, radius_km=radius)
+    nearest = [] if results else nearest_meetups(origin.latitude, origin.longitude, beyond_km=radius)
+    online = online_conferences()
     if wants_json:
         return JsonResponse(
             {
                 "origin": {"label": origin.label, "lat": origin.latitude, "lon": origin.longitude},
                 "radius_km": radius,
                 "results": [result_json(item) for item in results],
+                "nearest_beyond_radius": [result_json(item) for item in nearest],
+                "online": [{"title": c.title, "url": c.full_url, "ended": c.ended} for c in online],
             }
         )
-
-    markers = [MapPoint(origin.latitude, origin.longitude, "You", colour="#0b0c0c")] + [
-        MapPoint(
-            float(i.meetup.venue.latitude), float(i.meetup.venue.longitude), i.meetup.venue.town, i.meetup.url or ""
-        )
-        for i in results
+    shown = results or nearest
+    markers = [MapPoint(origin.latitude, origin.longitude, "You", colour="#0b0c0c", kind="searcher")] + [
+        MapPoint(float(i.meetup.venue.latitude), float(i.meetup.venue.longitude), i.meetup.venue.town, kind="meetup")
+        for i in shown
     ]
-    title = f"Map of meetups near {origin.label}: " + ", ".join(i.meetup.venue.town for i in results)
+    title = f"Map of the meetups nearest {origin.label}: " + ", ".join(i.meetup.venue.town for i in shown)
     context.update(
-        searched=True, origin=origin, results=results, map_svg=render_map_svg(markers, town_points(), title=title)
+        searched=True,
+        origin=origin,
+        results=results,
+        nearest=nearest,
+        online=online,
+        markers=markers,
+        map_svg=render_map_svg(markers, title=title),
     )
     return render(request, "planner/near.html", context)

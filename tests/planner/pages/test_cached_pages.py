@@ -10,10 +10,19 @@ from django.test.utils import CaptureQueriesContext
 
 from cms.models import SiteSettings
 from planner import services
+from planner.services.bookings import book_meetup
 from planner.services.cancellations import cancel_page
 from planner.services.discussion import accept_answer, moderate_contribution, post_contribution
 from planner.services.programme import move_session
-from tests.factories import SpeakerFactory, UserFactory, london, make_session, registered_person
+from tests.factories import (
+    DelegateFactory,
+    SpeakerFactory,
+    UserFactory,
+    london,
+    make_meetup,
+    make_session,
+    registered_person,
+)
 from tests.querycount import queries_for
 
 pytestmark = pytest.mark.django_db
@@ -224,3 +233,17 @@ def test_the_cached_signed_out_discussion_holds_no_form_or_token(client, confere
     assert "We share records weekly." in page
     assert "csrfmiddlewaretoken" not in page
     assert "Log in</a> or" in page
+
+
+def test_meetup_cards_show_places_left_then_full_then_cancelled_at_the_next_request(client, conference):
+    meetup = make_meetup(conference, title="Yorkshire meetup", capacity=2)
+    home = conference.get_parent().url
+    assert "2 places left" in text(client, conference.url) and "2 places left" in text(client, home)
+    book_meetup(event=meetup, delegate=DelegateFactory())
+    assert "1 place left" in text(client, conference.url)
+    book_meetup(event=meetup, delegate=DelegateFactory())
+    assert "Full – waiting list" in text(client, conference.url) and "Full – waiting list" in text(client, home)
+    cancel_page(page=meetup, reason="Venue flooded")
+    for url in (conference.url, home):
+        card = text(client, url).split("Yorkshire meetup", 1)[1]
+        assert "Cancelled" in card.split("</li>", 1)[0]

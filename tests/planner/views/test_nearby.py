@@ -8,9 +8,11 @@ import pytest
 from django.utils import timezone
 
 from planner.models import RegionalEventPage
+from planner.services.bookings import book_meetup
+from planner.services.cancellations import cancel_page
 from tests.factories import DelegateFactory, VenueFactory, make_meetup, make_session
 from tests.querycount import queries_for
-from venues.gazetteer import load_gazetteer
+from venues.gazetteer import load_gazetteer, load_outward_codes
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def meetups(conference):
     load_gazetteer()
+    load_outward_codes()
     leeds = make_meetup(
         conference,
         title="Yorkshire meetup",
@@ -73,7 +76,9 @@ def test_page_lists_meetups_with_a_map_and_text(client, meetups):
     body = client.get("/near/", {"q": "Leeds"}).content.decode()
     assert "2 meetups within 80 km of Leeds, England" in body
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in body and 'role="img"' in body
-    assert "Map of meetups near Leeds, England: Leeds, Manchester" in body
+    assert "Map of the meetups nearest Leeds, England: Leeds, Manchester" in body
+    table = body[body.index('<details class="map-table">') :]
+    assert table.index("Where you searched from") < table.index("Leeds") < table.index("Manchester")
 
 
 def test_ambiguous_place_offers_a_choice(client, meetups):
@@ -124,3 +129,64 @@ def test_near_costs_the_same_with_three_and_twelve_meetups(client, meetups, conf
     for n in range(9):
         make_meetup(conference, title=f"Extra {n}", day=date(2027, 5, 1 + n), venue=VenueFactory())
     assert queries_for(client, "/near/", q="Leeds", radius_km=500) == few
+
+
+@pytest.mark.parametrize("postcode", ["LS1 4AP", "ls14ap", "LS1"])
+def test_a_postcode_finds_the_meetups_near_it(client, meetups, postcode):
+    data = get_json(client, q=postcode).json()
+    assert data["origin"]["label"] == "LS1 (Leeds)"
+    assert [r["title"] for r in data["results"]] == ["Yorkshire meetup", "North West meetup"]
+    assert data["results"][0]["distance_km"] < 2
+
+
+@pytest.mark.parametrize(
+    ("postcode", "message"),
+    [("LS1 4A", "is not a UK postcode"), ("ZZ9 9ZZ", "We do not know the postcode area ZZ9")],
+)
+def test_a_bad_or_unknown_postcode_says_what_to_fix(client, meetups, postcode, message):
+    response = get_json(client, q=postcode)
+    assert response.status_code == 400 and message in response.json()["error"]
+    assert message in client.get("/near/", {"q": postcode}).content.decode()
+
+
+def test_beyond_the_radius_the_nearest_meetups_are_named_with_their_distance(client, meetups):
+    data = get_json(client, q="TR1 2HE").json()  # Truro: Cardiff is about 190 km, Manchester about 380
+    assert data["results"] == []
+    nearest = data["nearest_beyond_radius"]
+    assert [r["title"] for r in nearest] == ["Wales meetup", "North West meetup"]
+    assert 150 < nearest[0]["distance_km"] < 230 < nearest[1]["distance_km"]
+    assert [c["title"] for c in data["online"]] == [meetups[0].get_parent().title]
+    page = client.get("/near/", {"q": "Truro"}).content.decode()
+    assert "No meetup within 80 km of Truro, England" in page
+    assert f"The nearest is Cardiff, {nearest[0]['distance_km']:.0f} km" in page
+    assert "Or take part online, wherever you are" in page
+
+
+def test_a_cancelled_meetup_is_never_the_nearest(client, meetups):
+    leeds, _, _ = meetups
+    cancel_page(page=leeds, reason="Venue flooded")
+    assert [r["title"] for r in get_json(client, q="Leeds").json()["results"]] == ["North West meetup"]
+
+
+def test_a_full_meetup_says_so_and_points_to_the_waiting_list(client, conference):
+    load_gazetteer()
+    leeds = make_meetup(
+        conference,
+        title="Yorkshire meetup",
+        capacity=1,
+        venue=VenueFactory(town="Leeds", latitude=Decimal("53.8"), longitude=Decimal("-1.55")),
+    )
+    make_meetup(
+        conference,
+        title="York meetup",
+        venue=VenueFactory(town="York", latitude=Decimal("53.96"), longitude=Decimal("-1.08")),
+    )
+    book_meetup(event=leeds, delegate=DelegateFactory())
+    page = client.get("/near/", {"q": "Leeds"}).content.decode()
+    assert "Full – waiting list" in page and "60 places left" in page
+
+
+def test_with_no_meetup_anywhere_the_page_still_offers_the_online_conference(client, conference):
+    load_gazetteer()
+    page = client.get("/near/", {"q": "Leeds"}).content.decode()
+    assert "No regional meetup is planned yet" in page and conference.title in page
