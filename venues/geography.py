@@ -1,19 +1,55 @@
 """Where delegates are and where meetups should go. Pure: plain town counts and meetup
 positions in, numbers out; no queries. Distances are great-circle (haversine) in km: at
 the scale of the UK it is within 0.5% of the ellipsoidal distance and fast enough to compare
-every town with every other.
+every delegate town with every town that could host.
 
-Carbon: about 0.17 kg CO2e per passenger-km, an average car with one occupant (UK
-Government greenhouse gas conversion factors for company reporting, ‘average car, unknown
-fuel’, 2024 ≈ 0.166 kg CO2e/km). Straight-line return journeys understate road distance, so
-the figures are a floor, for comparing options, not an audit."""
+Carbon: published factors (``CAR``, ``RAIL``, ``VIDEO_CALL``) times straight-line return
+journeys or hours online. Roads and railways are longer than straight lines, so the travel
+figures are a floor, for comparing options, not an audit."""
 
 import math
 from dataclasses import dataclass, field
 
 EARTH_RADIUS_KM = 6371.0088
-KG_CO2E_PER_KM = 0.17
-EMISSION_SOURCE = "UK Government GHG conversion factors 2024, average car (unknown fuel), one occupant"
+
+# A hosting town stands for the smaller hosting towns within its reach: Salford is Manchester
+# and Islington is London when choosing where a meetup goes. Reach grows with the square root
+# of population (a city's built-up radius roughly does): 12 km for most cities, about 24 km
+# for London, so Croydon and Brent fold into London while Bradford (13 km from Leeds) stays.
+MIN_REACH_KM = 12.0
+REACH_KM_PER_SQRT_MILLION = 8.0
+
+
+@dataclass(frozen=True)
+class EmissionFactor:
+    """A published emission factor, with what it is per and where it comes from."""
+
+    kg_co2e: float
+    per: str
+    name: str
+    source: str
+    year: int
+    url: str
+
+
+DESNZ_2024 = "UK Government greenhouse gas reporting: conversion factors 2024 (DESNZ)"
+DESNZ_2024_URL = "https://www.gov.uk/government/publications/greenhouse-gas-reporting-conversion-factors-2024"
+# Business travel, land: 'Average car, unknown fuel' per vehicle-km (0.166, rounded to 3
+# significant figures). One delegate per car, so per vehicle-km is per delegate-km.
+CAR = EmissionFactor(0.166, "km", "average car, unknown fuel, one occupant", DESNZ_2024, 2024, DESNZ_2024_URL)
+# Business travel, land: 'National rail' per passenger-km (0.0355, rounded to 3 significant figures).
+RAIL = EmissionFactor(0.0355, "passenger-km", "national rail", DESNZ_2024, 2024, DESNZ_2024_URL)
+# Carbon Trust white paper (2021): about 55 g CO2e per hour of video streaming in Europe,
+# device, home network and data transmission included. A video call also sends, so this is
+# a modest figure for one participant's hour.
+VIDEO_CALL = EmissionFactor(
+    0.055,
+    "participant-hour",
+    "an hour of video streaming in Europe, per viewer",
+    "Carbon Trust, ‘Carbon impact of video streaming’",
+    2021,
+    "https://www.carbontrust.com/our-work-and-impact/guides-reports-and-tools/carbon-impact-of-video-streaming",
+)
 
 
 @dataclass(frozen=True)
@@ -24,6 +60,7 @@ class Town:
     latitude: float
     longitude: float
     delegates: int
+    population: int = 0
 
 
 @dataclass(frozen=True)
@@ -48,12 +85,23 @@ class Catchment:
 
 @dataclass
 class TravelScenario:
+    """One way of meeting: everyone's straight-line return travel, and hours on video calls."""
+
     name: str
     return_km: float
+    video_hours: float = 0.0
 
     @property
-    def kg_co2e(self) -> float:
-        return self.return_km * KG_CO2E_PER_KM
+    def car_kg(self) -> float:
+        return self.return_km * CAR.kg_co2e
+
+    @property
+    def rail_kg(self) -> float:
+        return self.return_km * RAIL.kg_co2e
+
+    @property
+    def video_kg(self) -> float:
+        return self.video_hours * VIDEO_CALL.kg_co2e
 
 
 def haversine_km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> float:
@@ -62,6 +110,11 @@ def haversine_km(a_lat: float, a_lon: float, b_lat: float, b_lon: float) -> floa
     dp, dl = p2 - p1, math.radians(b_lon - a_lon)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def site_of(town: Town) -> Site:
+    """A suggested town as a meetup site."""
+    return Site(town.key, town.name, town.latitude, town.longitude)
 
 
 def catchments(towns: list[Town], sites: list[Site]) -> list[Catchment]:
@@ -81,57 +134,91 @@ def catchments(towns: list[Town], sites: list[Site]) -> list[Catchment]:
     return sorted(result.values(), key=lambda c: -c.delegates)
 
 
-def distance_matrix(towns: list[Town]) -> list[list[float]]:
-    return [[haversine_km(a.latitude, a.longitude, b.latitude, b.longitude) for b in towns] for a in towns]
+def reach_km(population: int) -> float:
+    """How far a hosting town's pull extends over its smaller neighbours."""
+    return max(MIN_REACH_KM, REACH_KM_PER_SQRT_MILLION * math.sqrt(population / 1_000_000))
 
 
-def suggest_sites(towns: list[Town], k: int, *, iterations: int = 10) -> list[Town]:
-    """k towns that (approximately) minimise delegates' total travel to their nearest one:
-    k-medoids, built greedily (PAM's BUILD step) then refined by reassigning each cluster
-    to its own best medoid until nothing changes. Weights are delegates per town."""
-    if not towns or k <= 0:
-        return []
-    k = min(k, len(towns))
-    matrix = distance_matrix(towns)
+def without_satellites(towns: list[Town]) -> list[Town]:
+    """The towns, less each one within reach of a more populous one (biggest first)."""
+    kept: list[Town] = []
+    for town in sorted(towns, key=lambda t: (-t.population, t.name)):
+        if not any(
+            haversine_km(town.latitude, town.longitude, big.latitude, big.longitude) < reach_km(big.population)
+            for big in kept
+        ):
+            kept.append(town)
+    return kept
+
+
+def _cost(rows: list[list[float]], weights: list[int], medoids: list[int]) -> float:
+    return sum(w * min(rows[m][i] for m in medoids) for i, w in enumerate(weights))
+
+
+def suggest_sites(
+    towns: list[Town], k: int, *, candidates: list[Town] | None = None, iterations: int = 10
+) -> list[Town]:
+    """k of ``candidates`` (default: the delegates' towns themselves) that (approximately)
+    minimise delegates' total travel to the nearest one: k-medoids over the delegates' towns,
+    weighted by delegates, with medoids drawn only from the candidates. Built greedily (PAM's
+    BUILD step), then refined by moving each cluster's medoid to the candidate that serves
+    that cluster best, while the total falls."""
+    pool = list(towns) if candidates is None else list(candidates)
     weights = [t.delegates for t in towns]
-    n = len(towns)
-    nearest = [math.inf] * n
+    if not towns or not pool or k <= 0:
+        return []
+    k = min(k, len(pool))
+    # rows[c][i]: candidate c to delegate town i. Candidates × towns, never towns × towns.
+    rows = [[haversine_km(c.latitude, c.longitude, t.latitude, t.longitude) for t in towns] for c in pool]
+    nearest = [math.inf] * len(towns)
     medoids: list[int] = []
     for _ in range(k):
         best, best_cost = None, math.inf
-        for candidate in range(n):
-            if candidate in medoids:
+        for c, row in enumerate(rows):
+            if c in medoids:
                 continue
-            row = matrix[candidate]
-            cost = sum(w * min(d, row[i]) for i, (w, d) in enumerate(zip(weights, nearest, strict=True)))
+            cost = sum(w * (r if r < d else d) for w, r, d in zip(weights, row, nearest, strict=True))
             if cost < best_cost:
-                best, best_cost = candidate, cost
+                best, best_cost = c, cost
         medoids.append(best)
-        nearest = [min(d, matrix[best][i]) for i, d in enumerate(nearest)]
+        nearest = [r if r < d else d for r, d in zip(rows[best], nearest, strict=True)]
+    cost = _cost(rows, weights, medoids)
     for _ in range(iterations):
         clusters: dict[int, list[int]] = {m: [] for m in medoids}
-        for i in range(n):
-            clusters[min(medoids, key=lambda m: matrix[m][i])].append(i)
-        improved = []
-        for members in clusters.values():
-            improved.append(min(members, key=lambda c: sum(weights[i] * matrix[c][i] for i in members)))
-        if sorted(improved) == sorted(medoids):
+        for i in range(len(towns)):
+            clusters[min(medoids, key=lambda m: rows[m][i])].append(i)
+        improved: list[int] = []
+        for medoid, members in clusters.items():
+            choice = min(
+                (c for c in range(len(pool)) if c not in improved),
+                key=lambda c: sum(weights[i] * rows[c][i] for i in members),
+                default=medoid,
+            )
+            improved.append(choice)
+        improved_cost = _cost(rows, weights, improved)
+        if improved_cost >= cost - 1e-9:
             break
-        medoids = improved
-    return [towns[m] for m in medoids]
+        medoids, cost = improved, improved_cost
+    return [pool[m] for m in medoids]
 
 
-def travel_scenarios(towns: list[Town], *, central: Site | None, regional: list[Site]) -> list[TravelScenario]:
-    """Total return travel (km) if everyone went to one central venue, to their nearest
-    regional meetup, or stayed online."""
+def travel_scenarios(
+    towns: list[Town], *, central: Site | None, regional: list[Site], online_hours: float = 0.0
+) -> list[TravelScenario]:
+    """Total return travel (km) if everyone went to one central venue, or to their nearest
+    regional meetup after the online conference, or stayed online; ``online_hours`` is each
+    delegate's time on the online conference, so the online ways carry its video calls."""
 
     def total(sites):
         return sum(2 * c.total_km for c in catchments(towns, sites))
 
+    video_hours = online_hours * sum(t.delegates for t in towns)
     scenarios = []
     if central:
         scenarios.append(TravelScenario(f"One central venue ({central.name})", total([central])))
     if regional:
-        scenarios.append(TravelScenario(f"The {len(regional)} regional meetups", total(regional)))
-    scenarios.append(TravelScenario("Online only", 0.0))
+        scenarios.append(
+            TravelScenario(f"Online, then the {len(regional)} regional meetups", total(regional), video_hours)
+        )
+    scenarios.append(TravelScenario("Online only", 0.0, video_hours))
     return scenarios

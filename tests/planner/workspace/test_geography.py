@@ -1,88 +1,145 @@
-"""Where delegates are and where meetups should go (pure functions)."""
+"""The planner's delegate geography page: where delegates are, where meetups could go (only
+towns that can host), travel and carbon by car, rail and video call, and the map."""
 
-from datetime import date
+import re
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
 
-from tests.factories import DelegateFactory, VenueFactory, make_meetup
+from planner.queries.hosting import HOSTING_MIN_POPULATION
+from tests.factories import DelegateFactory, VenueFactory, london, make_meetup, make_session
+from tests.querycount import queries_for
 from venues.gazetteer import load_gazetteer
-from venues.geography import (
-    KG_CO2E_PER_KM,
-    Site,
-    Town,
-    catchments,
-    haversine_km,
-    suggest_sites,
-    travel_scenarios,
-)
+from venues.geography import haversine_km
 from venues.models import Place
 
-LEEDS = Town(1, "Leeds", "ENG", 53.7965, -1.5478, 100)
-BRADFORD = Town(2, "Bradford", "ENG", 53.7939, -1.7521, 60)
-GLASGOW = Town(3, "Glasgow", "SCT", 55.8652, -4.2576, 80)
-EDINBURGH = Town(4, "Edinburgh", "SCT", 55.9521, -3.1965, 50)
-CARDIFF = Town(5, "Cardiff", "WLS", 51.4800, -3.1800, 40)
+pytestmark = pytest.mark.django_db
+
+URL = "/admin/geography/"
 
 
-def test_haversine_agrees_with_the_known_distance():
-    assert haversine_km(LEEDS.latitude, LEEDS.longitude, GLASGOW.latitude, GLASGOW.longitude) == pytest.approx(
-        290, abs=5
-    )
+def place(name: str) -> Place:
+    return Place.objects.filter(name=name).order_by("-population").first()
 
 
-def test_each_town_goes_to_its_nearest_site():
-    sites = [Site(10, "Leeds venue", 53.80, -1.55), Site(11, "Glasgow venue", 55.86, -4.27)]
-    result = {
-        c.site.name: (c.delegates, sorted(c.towns)) for c in catchments([LEEDS, BRADFORD, GLASGOW, EDINBURGH], sites)
-    }
-    assert result == {"Leeds venue": (160, ["Bradford", "Leeds"]), "Glasgow venue": (130, ["Edinburgh", "Glasgow"])}
+def suggested_names(response) -> set[str]:
+    return {c.site.name for c in response.context["suggested"]}
 
 
-def test_two_sites_split_scotland_from_england_and_wales():
-    towns = [LEEDS, BRADFORD, GLASGOW, EDINBURGH, CARDIFF]
-    names = {t.name for t in suggest_sites(towns, 2)}
-    assert "Leeds" in names and names & {"Glasgow", "Edinburgh"}
-
-
-def test_one_site_per_town_when_k_is_large():
-    assert len(suggest_sites([LEEDS, GLASGOW], 5)) == 2
-    assert suggest_sites([], 3) == []
-
-
-def test_regional_meetups_cut_travel_against_one_central_venue_and_online_cuts_it_to_nothing():
-    towns = [LEEDS, BRADFORD, GLASGOW, EDINBURGH, CARDIFF]
-    central = Site(0, "Birmingham", 52.48, -1.90)
-    regional = [Site(1, "Leeds", 53.80, -1.55), Site(2, "Glasgow", 55.86, -4.27), Site(3, "Cardiff", 51.48, -3.18)]
-    one, several, online = travel_scenarios(towns, central=central, regional=regional)
-    assert one.return_km > several.return_km > online.return_km == 0
-    assert several.kg_co2e == pytest.approx(several.return_km * KG_CO2E_PER_KM)
-
-
-@pytest.mark.django_db
-def test_planner_geography_page_shows_nations_catchments_suggestions_and_carbon(planner_client, conference):
+def test_suburbs_are_never_suggested_but_a_suburb_with_a_venue_can_be(planner_client):
     load_gazetteer()
-    leeds, glasgow = Place.objects.get(name="Leeds"), Place.objects.filter(name="Glasgow").first()
-    DelegateFactory.create_batch(3, home_place=leeds)
-    DelegateFactory.create_batch(2, home_place=glasgow)
+    suburbs = [place("Middleton"), place("Penarth"), place("Rutherglen")]
+    assert all(p.population < HOSTING_MIN_POPULATION for p in suburbs)
+    for suburb in suburbs:
+        DelegateFactory.create_batch(4, home_place=suburb)
+
+    names = suggested_names(planner_client.get(URL, {"k": "3"}))
+    assert names == {"Manchester", "Cardiff", "Glasgow"}
+
+    penarth = suburbs[1]
+    VenueFactory(town="Penarth", latitude=penarth.latitude, longitude=penarth.longitude)
+    names = suggested_names(planner_client.get(URL, {"k": "3"}))
+    assert "Penarth" in names and not names & {"Middleton", "Rutherglen"}
+
+
+def test_distances_print_with_thousands_separators(planner_client, conference):
+    load_gazetteer()
+    glasgow, cardiff = place("Glasgow"), place("Cardiff")
+    DelegateFactory.create_batch(3, home_place=glasgow)
+    DelegateFactory.create_batch(2, home_place=cardiff)
+    venue = VenueFactory()  # Leeds
+    make_meetup(conference, venue=venue)
+    page = planner_client.get(URL, {"k": "2"}).content.decode()
+    km = 2 * sum(
+        n * haversine_km(float(p.latitude), float(p.longitude), float(venue.latitude), float(venue.longitude))
+        for p, n in ((glasgow, 3), (cardiff, 2))
+    )
+    assert km > 1000
+    assert f"{round(km):,} km" in page
+    assert not re.search(r"(?<![\d.,])\d{4,} (km|kg)", page)  # no "379455 km"
+
+
+def test_car_and_rail_carbon_use_the_cited_factors(planner_client, conference):
+    load_gazetteer()
+    york = place("York")
+    DelegateFactory.create_batch(4, home_place=york)
+    venue = VenueFactory()  # Leeds
+    make_meetup(conference, venue=venue)
+    response = planner_client.get(URL, {"k": "1"})
+    page = response.content.decode()
+    km = (
+        2 * 4 * haversine_km(float(york.latitude), float(york.longitude), float(venue.latitude), float(venue.longitude))
+    )
+    meetups = next(s for s in response.context["scenarios"] if "regional meetups" in s.name)
+    assert meetups.return_km == pytest.approx(km)
+    assert f"{km * 0.166:,.0f} kg" in page and f"{km * 0.0355:,.0f} kg" in page
+    assert "https://www.gov.uk/government/publications/greenhouse-gas-reporting-conversion-factors-2024" in page
+    assert "straight lines for car and rail alike" in page
+
+
+def test_online_footprint_counts_every_delegate_for_every_live_hour(planner_client, conference):
+    load_gazetteer()
+    DelegateFactory.create_batch(6, home_place=place("Leeds"))
+    day_one, day_two = conference.start_date, conference.start_date + timedelta(days=1)
+    make_session(conference, title="Opening", start=london(day_one, 9, 30), minutes=60)
+    make_session(conference, title="Closing", start=london(day_one, 15, 0), minutes=90)  # day one: 09:30-16:30
+    make_session(conference, title="Day two", start=london(day_two, 10, 0), minutes=120)  # day two: 2 h
+    response = planner_client.get(URL)
+    hours = 7 + 2
+    online = next(s for s in response.context["scenarios"] if s.name == "Online only")
+    assert online.video_kg == pytest.approx(6 * hours * 0.055) and online.video_kg > 0
+    page = response.content.decode()
+    assert f"{6 * hours * 0.055:,.0f} kg" in page
+    assert f"each delegate’s {hours} hours" in page and "Carbon Trust" in page
+
+
+def test_map_draws_the_coastline_a_dot_per_delegate_town_and_the_meetups(planner_client, conference):
+    load_gazetteer()
+    towns = {"Leeds": 5, "York": 2, "Inverness": 1, "Truro": 3}
+    for name, count in towns.items():
+        DelegateFactory.create_batch(count, home_place=place(name))
     make_meetup(conference, venue=VenueFactory(town="Leeds", latitude=Decimal("53.80"), longitude=Decimal("-1.55")))
+    page = planner_client.get(URL, {"k": "2"}).content.decode()
+    start = page.index('class="uk-map"')
+    svg = page[start : page.index("</svg>", start)]
+    assert re.search(r'<path class="map-land" d="M-?[\d.]+ -?[\d.]+L', svg)
+    assert svg.count('<g class="map-delegates">') == len(towns)
+    assert svg.count('class="map-meetup"') + svg.count('class="map-both"') == 1
+    caption = page[page.index("<figcaption>") : page.index("</figcaption>")]
+    assert "Coastline: Natural Earth" in caption and "tables on this page list everything the map draws" in caption
+    tables = page[page.index("</figure>") :]
+    assert all(f"<td>{name}</td>" in tables for name in towns)  # every dot is listed as text
+
+
+def test_queries_stay_the_same_as_delegates_and_towns_grow(planner_client, conference):
+    load_gazetteer()
+    DelegateFactory.create_batch(2, home_place=place("Leeds"))
+    make_meetup(conference, venue=VenueFactory())
+    few = queries_for(planner_client, URL, k=3)
+    for town in Place.objects.order_by("-population")[:30]:
+        DelegateFactory.create_batch(2, home_place=town)
     make_meetup(
         conference,
         title="Second",
         day=date(2027, 4, 21),
         venue=VenueFactory(town="Glasgow", latitude=Decimal("55.86"), longitude=Decimal("-4.26")),
     )
-    page = planner_client.get("/admin/geography/", {"k": "2"}).content.decode()
-    assert "England" in page and "Scotland" in page
-    assert "The 2 towns that keep delegates’ total travel lowest" in page
-    assert "Online only" in page and "kg CO2e per km" in page
-    assert planner_client.get("/admin/geography/", {"k": "999"}).status_code == 200  # falls back to 5, shows the error
+    assert queries_for(planner_client, URL, k=3) == few
 
 
-@pytest.mark.django_db
+def test_an_out_of_range_k_says_so_and_suggests_five(planner_client):
+    load_gazetteer()
+    DelegateFactory.create_batch(2, home_place=place("Leeds"))
+    page = planner_client.get(URL, {"k": "999"}).content.decode()
+    assert "Ensure this value is less than or equal to 12." in page
+    assert "The 5 towns that keep delegates’ total travel lowest" in page
+
+
 def test_plain_editors_cannot_see_delegate_geography(client, django_user_model):
     editor = django_user_model.objects.create_user("ed", "ed@example.org", "pw")
     editor.groups.add(Group.objects.get(name="Editors"))
     client.force_login(editor)
-    assert client.get("/admin/geography/").status_code == 302
+    response = client.get(URL)
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
