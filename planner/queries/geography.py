@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cms.caching import public
 from planner.models import ConferencePage, Delegate, RegionalEventPage
-from venues.geography import Site, Town
+from venues.geography import Site, Town, haversine_km
 from venues.models import Place
 from venues.nearby import bounding_box, box_filter, distance_km, miles
 
@@ -23,21 +23,37 @@ class NearbyMeetup:
         return miles(self.km)
 
 
-def nearby_meetups(latitude: float, longitude: float, *, radius_km: float) -> list[NearbyMeetup]:
-    """Upcoming published meetups within ``radius_km``, nearest first, leaving out cancelled
-    ones. Only meetups: online sessions are never ‘nearby’."""
+# The most meetups one search lists; the rest are counted ("the 20 nearest of 140").
+MAX_SHOWN = 20
+
+
+def nearby_meetups(
+    latitude: float, longitude: float, *, radius_km: float, limit: int = MAX_SHOWN
+) -> tuple[list[NearbyMeetup], int]:
+    """The ``limit`` nearest upcoming published meetups within ``radius_km``, nearest first,
+    leaving out cancelled ones, and how many there are in all. Only meetups: online sessions
+    are never ‘nearby’. Ranked on plain rows (great-circle distance), so only the meetups
+    shown are built as pages; their distance is then the exact geodesic one."""
     box = bounding_box(latitude, longitude, radius_km)
-    candidates = (
-        public(RegionalEventPage.objects.live())
-        .filter(start__gt=timezone.now(), cancellation__isnull=True, **box_filter(box, prefix="venue__"))
-        .select_related("venue", "seats", "cancellation")
+    candidates = public(RegionalEventPage.objects.live()).filter(
+        start__gt=timezone.now(), cancellation__isnull=True, **box_filter(box, prefix="venue__")
     )
-    found = []
-    for meetup in candidates:
-        km = distance_km((latitude, longitude), (float(meetup.venue.latitude), float(meetup.venue.longitude)))
-        if km <= radius_km:
-            found.append(NearbyMeetup(meetup=meetup, km=km))
-    return sorted(found, key=lambda item: (item.km, item.meetup.start))
+    ranked = sorted(
+        (km, start, pk)
+        for pk, start, lat, lon in candidates.values_list("pk", "start", "venue__latitude", "venue__longitude")
+        if (km := haversine_km(latitude, longitude, float(lat), float(lon))) <= radius_km
+    )
+    shown = [pk for _km, _start, pk in ranked[:limit]]
+    pages = RegionalEventPage.objects.filter(pk__in=shown).select_related("venue", "seats", "cancellation")
+    by_pk = {page.pk: page for page in pages} if shown else {}
+    found = [
+        NearbyMeetup(
+            meetup=page,
+            km=distance_km((latitude, longitude), (float(page.venue.latitude), float(page.venue.longitude))),
+        )
+        for page in (by_pk[pk] for pk in shown)
+    ]
+    return found, len(ranked)
 
 
 # How far to look, in turn, for the nearest meetups when none is within the searcher's radius.
@@ -50,10 +66,10 @@ def nearest_meetups(latitude: float, longitude: float, *, beyond_km: float, coun
     found: list[NearbyMeetup] = []
     for reach in FARTHER_KM:
         if reach > beyond_km:
-            found = nearby_meetups(latitude, longitude, radius_km=reach)
-            if len(found) >= count:
+            found, total = nearby_meetups(latitude, longitude, radius_km=reach, limit=count)
+            if total >= count:
                 break
-    return found[:count]
+    return found
 
 
 def online_conferences() -> list[ConferencePage]:

@@ -103,7 +103,7 @@ def near(request):
         if wants_json:
             return JsonResponse({"error": "Give a town (q) or a position (lat and lon)."}, status=400)
         return render(request, "planner/near.html", context, status=status)
-    results = nearby_meetups(origin.latitude, origin.longitude, radius_km=radius)
+    results, total = nearby_meetups(origin.latitude, origin.longitude, radius_km=radius)
     nearest = [] if results else nearest_meetups(origin.latitude, origin.longitude, beyond_km=radius)
     online = online_conferences()
     if wants_json:
@@ -111,6 +111,7 @@ def near(request):
             {
                 "origin": {"label": origin.label, "lat": origin.latitude, "lon": origin.longitude},
                 "radius_km": radius,
+                "total_within_radius": total,
                 "results": [result_json(item) for item in results],
                 "nearest_beyond_radius": [result_json(item) for item in nearest],
                 "online": [{"title": c.title, "url": c.full_url, "ended": c.ended} for c in online],
@@ -126,6 +127,7 @@ def near(request):
         searched=True,
         origin=origin,
         results=results,
+        total=total,
         nearest=nearest,
         online=online,
         markers=markers,

@@ -190,3 +190,20 @@ def test_with_no_meetup_anywhere_the_page_still_offers_the_online_conference(cli
     load_gazetteer()
     page = client.get("/near/", {"q": "Leeds"}).content.decode()
     assert "No regional meetup is planned yet" in page and conference.title in page
+
+
+def test_a_crowded_map_lists_the_twenty_nearest_and_counts_the_rest(client, meetups, conference):
+    for n in range(22):
+        make_meetup(
+            conference,
+            title=f"Leeds pop-up {n}",
+            day=date(2027, 5, 1 + n),
+            venue=VenueFactory(town="Leeds", latitude=Decimal("53.80") + Decimal(n) / 100, longitude=Decimal("-1.55")),
+        )
+    data = get_json(client, q="Leeds").json()
+    assert data["total_within_radius"] == 24 and len(data["results"]) == 20  # and Manchester, 58 km
+    distances = [r["distance_km"] for r in data["results"]]
+    assert distances == sorted(distances) and "North West meetup" not in [r["title"] for r in data["results"]]
+    assert (
+        "The 20 nearest of 24 meetups within 80 km of Leeds, England" in client.get("/near/?q=Leeds").content.decode()
+    )
