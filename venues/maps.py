@@ -26,6 +26,12 @@ KM_PER_DEGREE = 111.2
 
 SEA, LAND, COAST, INK, HALO = "#dbe9f4", "#f3f2f1", "#8f979c", "#0b0c0c", "#ffffff"
 FONT_SIZE = 19
+# At most this many labels on one map: the first markers (the callers' most important) get
+# them; a map of hundreds of labelled places would be unreadable and slow to lay out.
+MAX_LABELS = 30
+# Past this many unlabelled dots, they are drawn as one path per kind, colour and size (see
+# _dense_dots), so a map of every delegate's town stays inside its size budget.
+DENSE_DOTS = 100
 EDGE = 12  # px of sea kept between the outermost marker and the edge (plus its radius)
 MIN_ASPECT, MAX_ASPECT = 0.6, 1.8  # height / width
 SIMPLIFY_PX = 1.0  # drop coastline points closer than this to the last one kept
@@ -422,11 +428,25 @@ def place_labels(
     ]
     places = {}
     for index, (marker, (x, y)) in enumerate(zip(markers, positions, strict=True)):
-        if marker.labelled and marker.label:
+        if marker.labelled and marker.label and len(places) < MAX_LABELS:
             span = text_width(marker.label) if text_width else None
             places[index] = _place_label(x, y, marker.radius, marker.label, view, taken, font_size, span)
             taken.append(places[index][3])
     return places, taken
+
+
+def _dense_dots(markers: list[MapPoint], positions: list[tuple[float, float]]) -> str:
+    """Many unlabelled dots, a tenth of the bytes of a circle each: one path per kind, colour
+    and size, each dot a zero-length stroke with round ends; overlaps darken, showing density."""
+    paths: dict[tuple[str, str, str], list[str]] = {}
+    for marker, (x, y) in zip(markers, positions, strict=True):
+        key = (marker.kind, marker.colour, _number(marker.radius * 2))
+        paths.setdefault(key, []).append(f"M{_number(x)} {_number(y)}h0")
+    return "".join(
+        f'<path class="{_marker_class(kind)}" d="{"".join(moves)}" fill="none" stroke="{escape(colour)}" '
+        f'stroke-width="{width}" stroke-linecap="round" stroke-opacity="0.75"/>'
+        for (kind, colour, width), moves in paths.items()
+    )
 
 
 def _markers_layer(markers: list[MapPoint], view: View) -> tuple[str, list[Box]]:
@@ -446,6 +466,10 @@ def _markers_layer(markers: list[MapPoint], view: View) -> tuple[str, list[Box]]
             )
     order = sorted(range(len(markers)), key=lambda i: (i in labels, -markers[i].radius))
     groups = []
+    if len(markers) - len(labels) > DENSE_DOTS:
+        dots = [i for i in order if i not in labels]
+        groups.append(_dense_dots([markers[i] for i in dots], [positions[i] for i in dots]))
+        order = [i for i in order if i in labels]
     for index in order:
         marker, (x, y) = markers[index], positions[index]
         groups.append(
@@ -454,7 +478,7 @@ def _markers_layer(markers: list[MapPoint], view: View) -> tuple[str, list[Box]]
         )
     layer = (
         f'<g class="map-markers" stroke="{HALO}" stroke-width="2.5" fill="{INK}" font-size="{FONT_SIZE}" '
-        f'font-weight="700" paint-order="stroke">{"".join(groups)}</g>'
+        f'font-weight="700" style="paint-order:stroke">{"".join(groups)}</g>'
     )
     return layer, taken
 

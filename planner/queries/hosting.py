@@ -18,7 +18,7 @@ HOSTING_MIN_POPULATION = 100_000
 # district's): Mendip (Somerset) and Saint Peters (Thanet's figure). A planner would look for
 # Wells or Margate, which are too small to suggest.
 NOT_TOWNS = {6947756: "Mendip", 2638703: "Saint Peters"}
-# A venue in a town the gazetteer already offers (same name, this close) adds nothing new.
+# A venue this close to another venue, or to a gazetteer town of its name, adds nothing new.
 SAME_TOWN_KM = 20.0
 # When the conference has no sessions yet: its days at this many hours each.
 HOURS_PER_DAY_WITHOUT_SESSIONS = 6
@@ -49,16 +49,35 @@ def hosting_towns(*, min_population: int = HOSTING_MIN_POPULATION) -> list[geo.T
         for pk, name, region, lat, lon, population in rows
     ]
     towns = geo.without_satellites(places)
+    # Venues join as candidates, one to an area however many venues it has: the suggestion's
+    # cost grows with the candidates, and a second hall in Leeds is not a second place to
+    # meet. Kept candidates are bucketed on a grid of about SAME_TOWN_KM to find them fast.
+    grid: dict[tuple[int, int], list[tuple[str, geo.Town]]] = {}
+
+    def cell(lat: float, lon: float) -> tuple[int, int]:
+        return round(lat * 111 / SAME_TOWN_KM), round(lon * 65 / SAME_TOWN_KM)
+
+    def already_offered(name: str, lat: float, lon: float) -> bool:
+        """A venue this close to another venue, or to a gazetteer town of its own name."""
+        row, col = cell(lat, lon)
+        return any(
+            (source == "venue" or ascii_key(known.name) == ascii_key(name))
+            and geo.haversine_km(lat, lon, known.latitude, known.longitude) < SAME_TOWN_KM
+            for dr in (-1, 0, 1)
+            for dc in (-1, 0, 1)
+            for source, known in grid.get((row + dr, col + dc), ())
+        )
+
+    for town in towns:
+        grid.setdefault(cell(town.latitude, town.longitude), []).append(("gazetteer", town))
     venues = Venue.objects.filter(latitude__isnull=False, longitude__isnull=False).order_by("town", "pk")
     for pk, town, lat, lon in venues.values_list("pk", "town", "latitude", "longitude"):
         lat, lon = float(lat), float(lon)
-        if any(
-            ascii_key(known.name) == ascii_key(town)
-            and geo.haversine_km(lat, lon, known.latitude, known.longitude) < SAME_TOWN_KM
-            for known in towns
-        ):
+        if already_offered(town, lat, lon):
             continue
-        towns.append(geo.Town(key=-pk, name=town, region="", latitude=lat, longitude=lon, delegates=0))
+        candidate = geo.Town(key=-pk, name=town, region="", latitude=lat, longitude=lon, delegates=0)
+        towns.append(candidate)
+        grid.setdefault(cell(lat, lon), []).append(("venue", candidate))
     return towns
 
 

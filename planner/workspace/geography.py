@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import user_passes_test
 from django.core.cache import cache
 from django.template.response import TemplateResponse
 
+from cms.caching import cached
 from planner.models import Delegate
 from planner.queries.geography import delegate_towns, meetup_sites
 from planner.queries.hosting import (
@@ -81,14 +82,15 @@ def geography_map(towns: list[geo.Town], sites: list[geo.Site], suggested: list[
         )
         for t in towns
     ]
-    for site in sites:
-        kind = "both" if site.key in shared_meetups else "meetup"
-        markers.append(MapPoint(site.latitude, site.longitude, town_label(site), colour=COLOURS[kind], kind=kind))
+    # Labels go to the first markers: the suggested towns (at most 12), then the meetups.
     markers += [
         MapPoint(s.latitude, s.longitude, s.name, colour=COLOURS["suggested"], kind="suggested")
         for s in suggested
         if s not in shared
     ]
+    for site in sites:
+        kind = "both" if site.key in shared_meetups else "meetup"
+        markers.append(MapPoint(site.latitude, site.longitude, town_label(site), colour=COLOURS[kind], kind=kind))
     title = (
         f"Map of delegates by home town ({len(towns)} towns), the {len(sites)} current meetups "
         f"and {len(suggested)} suggested meetup towns"
@@ -128,7 +130,8 @@ def geography(request):
     k = form.cleaned_data["k"] if form.is_valid() else 5
     towns = delegate_towns()
     sites = meetup_sites()
-    candidates = hosting_towns()
+    # Venues and towns change rarely (a venue save moves the content version): kept meanwhile.
+    candidates = cached("relay:hosting-towns", hosting_towns)
     programme = online_programme()
     suggestion, central = suggestion_for(towns, candidates, sites, k)
     suggested_sites = [geo.site_of(t) for t in suggestion]

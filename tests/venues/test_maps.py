@@ -1,5 +1,6 @@
 """Server-drawn maps: the British Isles coastline, zoomed to the markers, as one accessible SVG."""
 
+import random
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -214,3 +215,25 @@ def test_coastline_ships_inside_the_package_with_its_credit():
     assert maps.LAND_FILE.parent == Path(maps.__file__).resolve().parent / "data" and maps.LAND_FILE.is_file()
     assert "Made with Natural Earth" in (maps.LAND_FILE.parent / "SOURCE.md").read_text()
     assert len(maps.land_rings()) == 68
+
+
+def test_a_map_of_every_town_in_the_isles_stays_inside_its_size_budget_and_names_at_most_thirty():
+    rng = random.Random(3)
+    towns = [
+        MapPoint(
+            rng.uniform(50.2, 58.6),
+            rng.uniform(-7.5, 1.7),
+            f"Town {n}",
+            radius=rng.choice([2.5, 4, 7]),
+            labelled=False,
+            kind="delegates",
+        )
+        for n in range(900)
+    ]
+    meetups = [MapPoint(rng.uniform(50.5, 57.5), rng.uniform(-5, 1), f"Meetup {n}", kind="meetup") for n in range(500)]
+    svg = render_map_svg(towns + meetups, title="Every town and meetup")
+    root = parse(svg)
+    assert len(svg.encode()) <= 60 * 1024
+    assert len(root.findall(f".//{SVG}text")) == 30
+    drawn = sum(path.get("d").count("h0") for path in root.iter(f"{SVG}path") if path.get("class") == "map-delegates")
+    assert drawn == 900

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 
-from planner.queries.hosting import HOSTING_MIN_POPULATION
+from planner.queries.hosting import HOSTING_MIN_POPULATION, hosting_towns
 from tests.factories import DelegateFactory, VenueFactory, london, make_meetup, make_session
 from tests.querycount import queries_for
 from venues.gazetteer import load_gazetteer
@@ -143,3 +143,13 @@ def test_plain_editors_cannot_see_delegate_geography(client, django_user_model):
     client.force_login(editor)
     response = client.get(URL)
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+def test_many_venues_in_one_area_make_one_candidate_so_suggesting_stays_quick():
+    load_gazetteer()
+    before = len(hosting_towns())
+    # Thirty halls around Penarth (a suburb the gazetteer does not offer), under thirty names.
+    for n in range(30):
+        VenueFactory(town=f"Village {n}", latitude=Decimal("51.43") + Decimal(n) / 500, longitude=Decimal("-3.17"))
+    VenueFactory(town="Leeds", latitude=Decimal("53.80"), longitude=Decimal("-1.55"))  # Leeds is offered already
+    assert len(hosting_towns()) == before + 1
