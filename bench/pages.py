@@ -1,16 +1,18 @@
 """Pages, feeds and searches: the public site, a signed-in delegate's, the discussions,
 a meetup's carry-forward and the planner's workspace."""
 
+import re
 import statistics
 import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Count
 from django.test import Client
 
 from bench.scenes import fill_discussion, meetup_like
-from bench.timing import measure, measure_posts, row
+from bench.timing import RESULTS, measure, measure_posts, row
 from planner.models import (
     Booking,
     BookingStatus,
@@ -22,19 +24,46 @@ from planner.models import (
 )
 from planner.queries import carry_forward as cf
 from planner.queries.geography import delegate_towns
+from planner.queries.hosting import hosting_towns
 from planner.queries.tables import meetup_tables
 from venues.geography import suggest_sites
 
 
 def measure_suggestion() -> None:
-    """Time the k-medoids suggestion (k=5) over delegates' towns."""
+    """Time the k-medoids suggestion (k=5) over delegates' towns, from the towns that can host."""
 
     started = time.perf_counter()
     towns = delegate_towns()
-    suggest_sites(towns, 5)
+    suggest_sites(towns, 5, candidates=hosting_towns())
     elapsed = (time.perf_counter() - started) * 1000
     label = f"suggest 5 towns ({Delegate.objects.count():,} del.)"
     row(label, elapsed, "", len(towns))
+
+
+def measure_geography() -> None:
+    """The planner's delegate geography page (its map, catchments and carbon), once cold (the
+    suggestion computed) and then kept."""
+    client = planner_client()
+    cache.clear()
+    started = time.perf_counter()
+    client.get("/admin/geography/")
+    row("geography page, cold", (time.perf_counter() - started) * 1000)
+    median, queries, status = measure(client, "/admin/geography/", 5)
+    row("geography page", median, queries, status)
+    largest_maps(client, ["/admin/geography/"])
+
+
+SVG = re.compile(r"<svg\b.*?</svg>", re.S)
+
+
+def largest_maps(client, paths: list[str]) -> None:
+    """The size of the largest server-drawn SVG map on each page (the issue's budget: 60 KB)."""
+    for path in paths:
+        body = client.get(path).content.decode()
+        sizes = [len(svg.encode()) for svg in SVG.findall(body) if 'class="uk-map"' in svg]
+        if sizes:
+            print(f"  largest map on {path[:40]:<40}{max(sizes) / 1024:>8.1f} KB")
+            RESULTS[f"map size {path}"] = {"kb": round(max(sizes) / 1024, 1)}
 
 
 def measure_discussions(client, conference, big_conference, repeat: int) -> None:

@@ -11,13 +11,22 @@ from django.utils import timezone
 from bench import compare
 from bench.jobs import measure_import, measure_pack, measure_pack_queue, measure_reminders
 from bench.load import measure_load
-from bench.pages import measure_carry_forward, measure_discussions, measure_suggestion, measure_workspace
+from bench.pages import (
+    largest_maps,
+    measure_carry_forward,
+    measure_discussions,
+    measure_geography,
+    measure_suggestion,
+    measure_workspace,
+)
 from bench.scenes import big_conference, many_meetups
 from bench.timing import measure, measure_posts, row
 from planner.demo.programme import load_demo
 from planner.demo.report import load_demo_report
 from planner.models import ConferencePage, Delegate, RegionalEventPage, SessionPage
 from planner.services.calendar import issue_calendar_token
+from venues.gazetteer import load_outward_codes
+from venues.models import OutwardCode
 
 DEMO_SLUG = "connected-councils"
 VAR = Path(__file__).resolve().parent.parent / "var"
@@ -79,15 +88,23 @@ def run(*, url: str, scale: int, repeat: int, packs: int, load_seconds: int, onl
         print(f"{'  same, first build (cold)':<28}{(time.perf_counter() - started) * 1000:>10.1f}")
 
     if "nearby" in only:
+        if not OutwardCode.objects.exists():
+            load_outward_codes()
         many = many_meetups()
         for name, path in [
             (f"near ?q=Leeds ({many} venues)", "/near/?q=Leeds"),
+            ("near ?q=LS1 4AP (postcode)", "/near/?q=LS1+4AP"),
+            ("near ?lat&lon, 80 km, json", "/near/?lat=53.8&lon=-1.55&format=json"),
             ("near ?lat&lon, 500 km, json", "/near/?lat=53.8&lon=-1.55&radius_km=500&format=json"),
+            ("near, none in radius (Truro)", "/near/?lat=50.26&lon=-5.05&radius_km=1&place=Truro"),
             ("conference page with map", conference.url),
+            ("meetup page with locator", meetup.url),
         ]:
             median, queries, status = measure(client, path, repeat)
             row(name, median, queries, status)
         measure_suggestion()
+        measure_geography()
+        largest_maps(client, ["/near/?q=Leeds", "/near/?lat=53.8&lon=-1.55&radius_km=500", conference.url, meetup.url])
 
     delegate = Delegate.objects.filter(bookings__status="confirmed", stars__isnull=False).distinct().first()
     client.force_login(delegate.user)

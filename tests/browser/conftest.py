@@ -20,7 +20,7 @@ from planner.services.agenda import register_online
 from planner.services.discussion import accept_answer, moderate_contribution, post_contribution
 from tests.browser.helpers import AXE, restore_migrated_data, watch_policy
 from tests.factories import DelegateFactory, VenueFactory, london, make_conference, make_meetup, make_session
-from venues.gazetteer import load_gazetteer
+from venues.gazetteer import load_gazetteer, load_outward_codes
 
 CHROMIUM = Path(os.environ.get("RELAY_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -83,6 +83,7 @@ def site(migrated_snapshot, live_server):
 
     restore_migrated_data(migrated_snapshot)
     load_gazetteer()
+    load_outward_codes()
     conference = make_conference()
     digital, communities, _ = conference.streams.all()
     opening = make_session(conference, title="Open data that residents use", stream=digital, format="panel")

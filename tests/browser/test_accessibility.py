@@ -28,6 +28,7 @@ def public_pages(site) -> dict[str, str]:
         "search": "/search/?q=data",
         "near": "/near/?q=Leeds",
         "near-ambiguous": "/near/?q=Newport",
+        "near-postcode-far": "/near/?q=TR1+2HE",
         "directory": "/delegates/",
         "signup-errors": "/account/signup/",
         "login": "/account/login/",
