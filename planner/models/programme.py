@@ -11,12 +11,15 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import slugify
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
+from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import RichTextField
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
@@ -146,20 +149,48 @@ class Stream(models.Model):
         return self.name
 
 
+def free_speaker_slug(name: str, taken: set[str]) -> str:
+    """A slug for a speaker called ``name`` not in ``taken`` (jo-smith, then jo-smith-2), added to it."""
+    base = slugify(name)[:190].strip("-") or "speaker"
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    taken.add(slug)
+    return slug
+
+
 class Speaker(index.Indexed, models.Model):
     """A person who speaks at sessions. Public by nature: their name and role are on the programme."""
 
     name = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The end of their page's address: /<conference>/speakers/<slug>/.",
+    )
     role = models.CharField(max_length=200, blank=True, help_text="Job title, e.g. Head of Digital.")
     organisation = models.CharField(max_length=200, blank=True)
     bio = models.TextField(blank=True)
-    photo = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A head-and-shoulders photo; set its focal point on the face.",
+    )
+    links = models.TextField(
+        blank=True, help_text="Web pages about them, one address per line: their site, LinkedIn, Mastodon."
+    )
 
     panels = [
         FieldPanel("name"),
+        FieldPanel("slug"),
         FieldRowPanel([FieldPanel("role"), FieldPanel("organisation")]),
         FieldPanel("bio"),
         FieldPanel("photo"),
+        FieldPanel("links"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.SearchField("organisation")]
 
@@ -168,6 +199,11 @@ class Speaker(index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = free_speaker_slug(self.name, set(Speaker.objects.values_list("slug", flat=True)))
+        super().save(*args, **kwargs)
 
     @property
     def affiliation(self) -> str:
@@ -203,7 +239,38 @@ class SessionPage(CachedPlumbingMixin, CancellableMixin, Page):
     format = models.CharField(max_length=20, choices=SessionFormat.choices, default=SessionFormat.TALK)
     speakers = ParentalManyToManyField(Speaker, blank=True, related_name="sessions")
     summary = models.TextField(help_text="Two or three sentences: what delegates will take away.")
-    join_url = models.URLField(blank=True, verbose_name="online join link")
+    join_url = models.URLField(
+        blank=True,
+        verbose_name="online join link",
+        help_text="Shown to registered delegates from 15 minutes before the session, never when it is cancelled.",
+    )
+    join_open_to_all = models.BooleanField(
+        default=False,
+        verbose_name="join link open to everyone",
+        help_text="Show the join link to anyone, signed in or not, and in the public feeds (a public webinar).",
+    )
+    materials = StreamField(
+        [
+            ("document", DocumentChooserBlock(label="Slides or document")),
+            (
+                "link",
+                blocks.StructBlock(
+                    [("title", blocks.CharBlock(max_length=200)), ("url", blocks.URLBlock())], label="Link"
+                ),
+            ),
+        ],
+        blank=True,
+        use_json_field=True,
+        help_text="Slides, documents and links, shown on the session page and in schedule.json/xml.",
+    )
+    recording_url = models.URLField(
+        blank=True,
+        verbose_name="recording",
+        help_text="The recording's address (YouTube or Vimeo), shown on the session page after it.",
+    )
+    captions_url = models.URLField(
+        blank=True, verbose_name="captions or transcript", help_text="Where the recording's transcript is."
+    )
     external_id = models.CharField(
         max_length=100,
         blank=True,
@@ -219,7 +286,11 @@ class SessionPage(CachedPlumbingMixin, CancellableMixin, Page):
         FieldPanel("format"),
         FieldPanel("speakers", widget=forms.CheckboxSelectMultiple),
         FieldPanel("summary"),
-        FieldPanel("join_url"),
+        MultiFieldPanel([FieldPanel("join_url"), FieldPanel("join_open_to_all")], heading="Joining online"),
+        MultiFieldPanel(
+            [FieldPanel("materials"), FieldPanel("recording_url"), FieldPanel("captions_url")],
+            heading="Materials and recording",
+        ),
     ]
     search_fields = [
         *Page.search_fields,
@@ -435,3 +506,33 @@ class AgendaItem(Orderable, ClusterableModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ScheduleChange(models.Model):
+    """One change to a published programme, kept for the public changelog and its feed (as
+    pretalx's): a session added, moved, cancelled, reinstated or withdrawn, with its title and
+    times as they were and became. Written by the services that make the change."""
+
+    class Kind(models.TextChoices):
+        ADDED = "added", "Added"
+        MOVED = "moved", "Moved"
+        CANCELLED = "cancelled", "Cancelled"
+        REINSTATED = "reinstated", "Reinstated"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    conference = models.ForeignKey(ConferencePage, on_delete=models.CASCADE, related_name="schedule_changes")
+    session = models.ForeignKey(SessionPage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=255)
+    was_start = models.DateTimeField(null=True, blank=True)
+    was_end = models.DateTimeField(null=True, blank=True)
+    start = models.DateTimeField(null=True, blank=True)
+    end = models.DateTimeField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["conference", "-at"], name="schedule_change_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"

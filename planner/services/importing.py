@@ -11,6 +11,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from cms.caching import content_changed
 from planner.models import ConferencePage, ImportRun, ImportStatus, SessionFormat, SessionPage, Speaker
+from planner.models.programme import free_speaker_slug
 from planner.programme_files.plan import CREATE, REJECTED, UNCHANGED, UPDATE, ImportPlan, plan_import
 from planner.programme_files.readers import FileRefused, ProgrammeFile, SpeakerInFile, person_key, read_programme_file
 from planner.services.calendar import add_calendar_entries
@@ -186,7 +187,11 @@ def refusal_in_words(refusal: ImportRefused) -> str:
 def add_speakers(people: list[SpeakerInFile]) -> dict[str, Speaker]:
     """The file's new speakers, each validated as the speaker form would, written in one
     insert and indexed (no signal tells the indexes), keyed as the rows name them."""
-    speakers = [Speaker(name=person.name, role=person.role[:200], bio=person.bio) for person in people]
+    taken = set(Speaker.objects.values_list("slug", flat=True))
+    speakers = [
+        Speaker(name=person.name, slug=free_speaker_slug(person.name, taken), role=person.role[:200], bio=person.bio)
+        for person in people
+    ]
     for speaker in speakers:
         speaker.full_clean()
     Speaker.objects.bulk_create(speakers)

@@ -5,7 +5,7 @@ import re
 from datetime import timedelta
 
 from django.utils import timezone
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from planner.models import RegionalEventPage
 
@@ -28,6 +28,9 @@ def session_form(conference, *, speakers=(), **overrides):
         "format": "talk",
         "summary": "How three councils wrote information sharing agreements people use.",
         "join_url": "",
+        "materials": streamfield([]),
+        "recording_url": "",
+        "captions_url": "",
         "comments": inline_formset([]),
     }
     data.update(overrides)
