@@ -111,6 +111,26 @@ class ConferencePage(CachedPlumbingMixin, RoutablePageMixin, Page):
         """Everyone speaking at this conference, with the sessions they speak in."""
         return self.page_views.speakers(self, request)
 
+    @path("speakers/<slug:slug>/", name="speaker")
+    def speaker(self, request, slug):
+        """One speaker's page: photo, organisation, role, bio, links and their sessions here."""
+        return self.page_views.speaker(self, request, slug)
+
+    @path("now/", name="now")
+    def now(self, request):
+        """What is on now and next in each stream, during the conference."""
+        return self.page_views.now_and_next(self, request)
+
+    @path("changes/", name="changes")
+    def changes(self, request):
+        """The public changelog of the programme: moves, cancellations and additions."""
+        return self.page_views.changelog(self, request)
+
+    @path("changes/feed/", name="changes_feed")
+    def changes_feed(self, request):
+        """The changelog as an Atom feed."""
+        return self.page_views.changelog_feed(self, request)
+
     @path("findings/", name="findings")
     def findings(self, request):
         """The findings pulled together by stream and theme, with the numbers behind them."""

@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 
 from planner.downloads import pdf_response
 from planner.packs.findings import render_findings
-from planner.pages.fragments import page_fragment
+from planner.pages.fragments import page_fragment, render_route
 from planner.queries import discussion, people
 from planner.queries import programme as queries
 from planner.queries.findings import findings_report
@@ -115,25 +115,6 @@ def meetup_points(meetups) -> list[MapPoint]:
     ]
 
 
-def render_route(page, request, template: str, **context) -> TemplateResponse:
-    """A sub-page of the conference with only the context it needs: ``get_context`` builds
-    the whole timetable, which these pages do not show."""
-    return TemplateResponse(request, template, {"page": page, "self": page, "request": request, **context})
-
-
-def speakers(page, request) -> TemplateResponse:
-    """Everyone speaking at the conference, with the sessions they speak in."""
-    viewer_zone = queries.viewer_zone(request, default=page.time_zone)
-    speaker_list = page_fragment(
-        page,
-        request,
-        f"speakers:{viewer_zone.key}",
-        "planner/includes/speaker_list.html",
-        lambda: {"speakers": queries.conference_speakers(page), "viewer_zone": viewer_zone},
-    )
-    return render_route(page, request, "planner/conference_speakers.html", speaker_list=speaker_list)
-
-
 def findings(page, request) -> TemplateResponse:
     """The findings pulled together by stream and theme, with the numbers behind them."""
     report = findings_report(page, base_url=request.build_absolute_uri())
@@ -145,3 +126,11 @@ def findings_pdf(page, request):
     page_url = request.build_absolute_uri(page.url + page.reverse_subpage("findings"))
     pdf = render_findings(findings_report(page, base_url=page_url))
     return pdf_response(pdf, f"findings-{page.slug}.pdf", private=False)  # published findings, for sharing
+
+
+# The conference's other sub-pages, each in its own module (ConferencePage's routes call them here).
+from planner.pages.changes import changelog, changelog_feed  # noqa: E402
+from planner.pages.now import now_and_next  # noqa: E402
+from planner.pages.speakers import speaker, speakers  # noqa: E402
+
+__all__ = ["changelog", "changelog_feed", "context", "findings", "findings_pdf", "now_and_next", "speaker", "speakers"]

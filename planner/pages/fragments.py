@@ -6,6 +6,7 @@ publication or cancellation retires it (``cms.caching``); a preview, which shows
 always renders afresh."""
 
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 
 from cms.caching import cached
 
@@ -19,3 +20,9 @@ def page_fragment(page, request, name: str, template: str, build_context) -> str
     if getattr(request, "is_preview", False) or not page.pk:
         return render()
     return cached(f"fragment:{page.pk}:{request.scheme}:{request.get_host()}:{name}", render)
+
+
+def render_route(page, request, template: str, **context) -> TemplateResponse:
+    """A sub-page of the conference with only the context it needs: ``get_context`` builds
+    the whole timetable, which these pages do not show."""
+    return TemplateResponse(request, template, {"page": page, "self": page, "request": request, **context})
