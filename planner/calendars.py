@@ -20,6 +20,8 @@ class FeedInfo:
     description: str
     domain: str
     tentative: frozenset[int] = frozenset()  # pages (a personal feed's waiting-list meetups) marked TENTATIVE
+    # (page id, join link) of sessions whose link only this feed's owner may see (planner.rules.joining)
+    join_urls: tuple[tuple[int, str], ...] = ()
 
 
 def event_uid(entry, domain: str) -> str:
@@ -27,7 +29,7 @@ def event_uid(entry, domain: str) -> str:
     return f"relay-{entry.kind}-{entry.page_id}@{domain}"
 
 
-def build_vevent(entry, *, domain: str, tentative: bool = False) -> icalendar.Event:
+def build_vevent(entry, *, domain: str, tentative: bool = False, private_join_url: str = "") -> icalendar.Event:
     """One VEVENT for a CalendarEntry, with times in its own zone (never floating).
     ``tentative``: the delegate only queues for it, so it says so and is not CONFIRMED."""
     tz = timefmt.zone(entry.time_zone)
@@ -54,8 +56,9 @@ def build_vevent(entry, *, domain: str, tentative: bool = False) -> icalendar.Ev
         lines.insert(0, "You are on the waiting list: this is not a place yet. We email you if one comes free.")
     if entry.summary:
         lines.append(entry.summary)
-    if entry.join_url and not entry.is_cancelled:
-        lines.append(f"Join online: {entry.join_url}")
+    join_url = entry.join_url or private_join_url
+    if join_url and not entry.is_cancelled:
+        lines.append(f"Join online: {join_url}")
     if entry.page_url:
         lines.append(f"Details and discussion: {entry.page_url}")
     event.add("description", "\n\n".join(line for line in lines if line))
@@ -79,8 +82,16 @@ def build_calendar(entries, *, info: FeedInfo) -> icalendar.Calendar:
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", icalendar.vDuration(REFRESH))
     entries = list(entries)
+    join_urls = dict(info.join_urls)
     for entry in entries:
-        calendar.add_component(build_vevent(entry, domain=info.domain, tentative=entry.page_id in info.tentative))
+        calendar.add_component(
+            build_vevent(
+                entry,
+                domain=info.domain,
+                tentative=entry.page_id in info.tentative,
+                private_join_url=join_urls.get(entry.page_id, ""),
+            )
+        )
     if entries:
         first = min(e.start for e in entries) - timedelta(days=1)
         last = max(e.end for e in entries) + timedelta(days=1)

@@ -6,12 +6,13 @@ from planner.forms.discussion import discussion_forms
 from planner.pages.fragments import page_fragment
 from planner.queries import discussion, people
 from planner.queries import programme as queries
+from planner.rules.joining import join_link, may_see_join_links
 
 
 def context(page, request, context: dict) -> dict:
     """``context`` (Wagtail's) with the session's details, rendered once per content version
-    and zone and kept (``pages.fragments``), what the viewer may do, and, once saved, its
-    discussion."""
+    and zone and kept (``pages.fragments``), what the viewer may do (star it, join it), and,
+    once saved, its discussion."""
     conference = parent_page(page) if page.pk else page.get_parent().specific
     viewer_zone = queries.viewer_zone(request, default=conference.time_zone)
     viewer = people.viewer_delegate(request.user)
@@ -26,9 +27,13 @@ def context(page, request, context: dict) -> dict:
             "continued_at": list(queries.meetups_continuing(page)) if page.pk else [],
         }
 
+    registered = people.is_registered(conference, viewer) if page.pk else False
     context.update(
         viewer=viewer,
         starred=people.has_starred(page, viewer) if page.pk else False,
+        registered=registered,
+        viewer_zone=viewer_zone,
+        join=join_link(page, may_join=may_see_join_links(request.user, registered=registered)),
         conference=conference,
         session_head=page_fragment(
             page, request, f"head:{viewer_zone.key}", "planner/includes/session_head.html", details

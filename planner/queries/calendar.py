@@ -9,7 +9,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from cms.caching import restrictions
-from planner.models import Booking, BookingStatus, CalendarEntry, SessionStar
+from planner.models import Booking, BookingStatus, CalendarEntry, Registration, SessionStar
 from planner.models.people import ACTIVE_STATUSES
 
 CANCELLED_KEPT_FOR = timedelta(days=30)
@@ -45,6 +45,21 @@ def personal_feed_entries(delegate) -> QuerySet[CalendarEntry]:
     starred = SessionStar.objects.filter(delegate=delegate).values("session_id")
     booked = Booking.objects.filter(delegate=delegate, status__in=ACTIVE_STATUSES).values("event_id")
     return feed_entries().filter(Q(page_id__in=starred) | Q(page_id__in=booked))
+
+
+def private_join_urls(delegate) -> tuple[tuple[int, str], ...]:
+    """(session id, join link) of the sessions ``delegate`` starred at conferences they are
+    registered for: their own feed may carry these links (planner.rules.joining)."""
+    registered = tuple(Registration.objects.filter(delegate=delegate).values_list("conference__path", flat=True))
+    if not registered:
+        return ()
+    starred = (
+        SessionStar.objects.filter(delegate=delegate, session__cancellation__isnull=True)
+        .exclude(session__join_url="")
+        .values_list("session_id", "session__path", "session__join_url")
+        .order_by("session_id")
+    )
+    return tuple((pk, url) for pk, path, url in starred if path.startswith(registered))
 
 
 def waiting_meetup_ids(delegate) -> frozenset[int]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from planner import timefmt
 from planner.models import CalendarEntry, CalendarToken, Cancellation, Delegate, RegionalEventPage, SessionPage
+from planner.rules.joining import public_join_url
 from planner.services.outbox import queue_change_notices
 
 TOKEN_BYTES = 32  # secrets.token_urlsafe(32) gives 43 characters
@@ -33,7 +34,7 @@ def entry_fields(page) -> dict:
             "location": "Online",
             "latitude": None,
             "longitude": None,
-            "join_url": page.join_url,
+            "join_url": public_join_url(page),  # the others reach registered delegates' own feeds only
             "page_url": page.full_url or "",
             "organiser_note": f"{page.stream.name} · {conference.title}",
         }

@@ -24,6 +24,12 @@ def time_range(start, end, tz) -> str:
 
 
 @register.simple_tag
+def clock(moment, tz) -> str:
+    """‘09:15 GMT’: one moment in ``tz``."""
+    return f"{timefmt.clock(moment, tz)} {moment.astimezone(tz):%Z}"
+
+
+@register.simple_tag
 def upcoming_conferences() -> list:
     """Published conferences with their meetups, for the home page."""
     return queries.conferences_with_meetups()

@@ -70,10 +70,14 @@ def calendar_response(
     cache_id: str,
     private: bool = False,
     tentative: frozenset[int] = frozenset(),
+    join_urls: tuple[tuple[int, str], ...] = (),
 ):
     """The feed as text/calendar with ETag and Last-Modified; 304 when the client is current.
-    ``tentative``: pages shown as TENTATIVE (waiting-list meetups in a personal feed)."""
-    info = calendars.FeedInfo(name=name, description=description, domain=feed_domain(), tentative=tentative)
+    ``tentative``: pages shown as TENTATIVE (waiting-list meetups in a personal feed);
+    ``join_urls``: (page id, link) of the join links only this (private) feed may carry."""
+    info = calendars.FeedInfo(
+        name=name, description=description, domain=feed_domain(), tentative=tentative, join_urls=join_urls
+    )
     body, timestamp = feed_body(entries, info=info, cache_id=cache_id)
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)
@@ -197,6 +201,7 @@ def personal_feed(request, token: str):
         cache_id=f"delegate-{owner.delegate_id}",
         private=True,
         tentative=calendar_queries.waiting_meetup_ids(owner.delegate),
+        join_urls=calendar_queries.private_join_urls(owner.delegate),
     )
 
 
