@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.utils import timezone
 
-from cms.caching import public
+from cms.caching import cached, public
 from planner.models import ConferencePage, Delegate, RegionalEventPage
 from venues.geography import Site, Town, haversine_km
 from venues.models import Place
@@ -74,9 +74,12 @@ def nearest_meetups(latitude: float, longitude: float, *, beyond_km: float, coun
 
 def online_conferences() -> list[ConferencePage]:
     """The online option, wherever you are: published conferences that have not ended, soonest
-    first; else the latest one, whose discussion goes on. Each has ``ended`` set."""
-    conferences = list(public(ConferencePage.objects.live()).order_by("start_date"))
+    first; else the latest one, whose discussion goes on. Each has ``ended`` set. Kept per
+    content version (and day)."""
     today = timezone.localdate()
+    conferences = cached(
+        f"relay:online-conferences:{today}", lambda: list(public(ConferencePage.objects.live()).order_by("start_date"))
+    )
     for conference in conferences:
         conference.ended = conference.end_date < today
     return [c for c in conferences if not c.ended] or conferences[-1:]

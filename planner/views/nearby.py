@@ -4,10 +4,13 @@
 80, at most 500), ``format=json`` for the same results as JSON. With no meetup in the radius,
 the nearest ones however far, and the online conference. Bad input gets a 400 with a message."""
 
+import hashlib
+
 from django import forms
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from cms.caching import cached
 from planner import timefmt
 from planner.queries.geography import nearby_meetups, nearest_meetups, online_conferences
 from planner.queries.people import viewer_delegate
@@ -87,7 +90,9 @@ def near(request):
             label=data.get("place") or "your location", latitude=data["lat"], longitude=data["lon"], source="given"
         )
     elif data.get("q"):
-        lookup = look_up_place(data["q"])
+        # The gazetteer changes only when load_places runs: an answer is kept for the day.
+        key = "relay:place-lookup:" + hashlib.sha256(" ".join(data["q"].lower().split()).encode()).hexdigest()[:32]
+        lookup = cached(key, lambda: look_up_place(data["q"]))
         context["lookup"] = lookup
         if lookup.ambiguous:
             if wants_json:
