@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from planner.downloads import pdf_response
 from planner.packs.findings import render_findings
 from planner.pages.fragments import page_fragment, render_route
+from planner.pages.now import now_and_next, now_context
 from planner.queries import discussion, people
 from planner.queries import programme as queries
 from planner.queries.findings import findings_report
@@ -38,9 +39,12 @@ def context(page, request, context: dict) -> dict:
         lambda: programme_context(page, request, viewer_zone=viewer_zone, day=day, stream=stream),
     )
     counts = discussion.conference_contribution_counts(page) if page.pk else {}
+    registered = people.is_registered(page, viewer)
+    if page.pk:  # during the conference's days: what is on now and next, with join links
+        context.update(now_context(page, request, registered=registered), viewer_zone=viewer_zone)
     context.update(
         viewer=viewer,
-        registered=people.is_registered(page, viewer),
+        registered=registered,
         ended=bool(page.end_date) and page.end_date < timezone.localdate(timezone=page.zone),
         conference_facts=page_fragment(page, request, "facts", "planner/includes/conference_facts.html", parts),
         programme=with_contribution_counts(programme, counts),
@@ -130,7 +134,6 @@ def findings_pdf(page, request):
 
 # The conference's other sub-pages, each in its own module (ConferencePage's routes call them here).
 from planner.pages.changes import changelog, changelog_feed  # noqa: E402
-from planner.pages.now import now_and_next  # noqa: E402
 from planner.pages.speakers import speaker, speakers  # noqa: E402
 
 __all__ = ["changelog", "changelog_feed", "context", "findings", "findings_pdf", "now_and_next", "speaker", "speakers"]
