@@ -12,6 +12,8 @@ class PlannerConfig(AppConfig):
         their context and routes: layers above the models, which the models never import."""
         # Imported here, not at the top: Django loads apps before their models exist.
         from django.urls import register_converter  # noqa: PLC0415 -- app loading
+        from wagtail.documents import get_document_model  # noqa: PLC0415 -- app loading
+        from wagtail.images import get_image_model  # noqa: PLC0415 -- app loading
 
         from cms.caching import watch  # noqa: PLC0415 -- app loading
         from planner import signals  # noqa: PLC0415 -- app loading
@@ -42,7 +44,7 @@ class PlannerConfig(AppConfig):
         register_converter(IdConverter, "id")
         signals.connect()
         # What the public pages show of the programme besides its pages (cms.caching).
-        watch(Stream, Speaker, Cancellation, AgendaItem, Venue)
+        watch(Stream, Speaker, Cancellation, AgendaItem, Venue, get_image_model(), get_document_model())
         ConferencePage.base_form_class = ConferencePageForm
         SessionPage.base_form_class = SessionPageForm
         RegionalEventPage.base_form_class = RegionalEventPageForm

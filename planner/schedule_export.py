@@ -1,19 +1,42 @@
 """Schedule interop: the conference as Frab/Pentabarf-style schedule.xml and C3VOC
 schedule.json, for schedule apps (Giggity, EventFahrplan, ConfClerk). Rooms are streams.
 
-``schedule_data`` gathers plain data (its queries are in queries.conference_sessions);
-``render_schedule_xml`` and ``render_schedule_json`` only format it."""
+``schedule_data`` gathers plain data (its queries are in queries.conference_sessions, and
+the documents the materials name are read by the caller: ``material_document_ids``);
+``render_schedule_xml`` and ``render_schedule_json`` only format it.
+
+A session's materials go where both schemas put them: its documents as ``attachments``, its
+links, recording (``media``) and captions as ``links``. The recording and captions, as on
+the session's page, only once it has started and never when it is cancelled. The version is
+``1.<changes>``: it moves on with each change recorded in the programme's changelog
+(``planner.services.changes``)."""
 
 import json
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from urllib.parse import urljoin
 
 from django.utils.text import slugify
 
 GENERATOR = "Relay"
-SCHEDULE_VERSION_PREFIX = "relay"
+
+
+def schedule_version(change_count: int) -> str:
+    """‘1.4’ after four changes to the published programme: a new version with each."""
+    return f"1.{change_count}"
+
+
+@dataclass
+class ScheduleLink:
+    """A link or attachment of an event (the schemas' Reference): address, words, and one of
+    the JSON schema's kinds (slides, paper, web, blog, article, media, related) or ''."""
+
+    url: str
+    title: str
+    type: str = ""
 
 
 @dataclass
@@ -37,6 +60,8 @@ class ScheduleEvent:
     abstract: str
     url: str
     persons: list[SchedulePerson]
+    links: list[ScheduleLink] = field(default_factory=list)
+    attachments: list[ScheduleLink] = field(default_factory=list)
 
 
 @dataclass
@@ -60,6 +85,7 @@ class ScheduleData:
     version: str
     rooms: list[tuple[str, str]]  # (name, guid)
     days: list[ScheduleDay]
+    recordings_due: datetime | None = None  # when a recording held back until its session starts is due
 
 
 def stable_uuid(domain: str, kind: str, pk: int) -> str:
@@ -72,8 +98,42 @@ def acronym_for(conference) -> str:
     return slugify(conference.slug).replace("-", "_")[:60] or f"conference_{conference.pk}"
 
 
-def schedule_data(conference, sessions, *, domain: str) -> ScheduleData:
-    """Plain schedule data for ``conference`` from its ``sessions`` (stream and speakers loaded)."""
+def material_document_ids(sessions: Iterable) -> set[int]:
+    """The ids of the documents the sessions' materials name (read from the stored blocks:
+    no query), for the caller to load at once."""
+    return {block["value"] for s in sessions for block in s.materials.raw_data if block["type"] == "document"}
+
+
+def recording_shown(session, *, now: datetime) -> bool:
+    """Whether the session's recording and captions are out: it has started, and goes ahead."""
+    return bool(session.recording_url or session.captions_url) and session.start <= now and not session.called_off
+
+
+def materials_of(session, *, documents: Mapping, base_url: str, now: datetime) -> tuple[list, list]:
+    """(links, attachments) of ``session``: its links, then its recording and captions once
+    shown; its documents (``documents``: by id, as loaded) with absolute addresses."""
+    links, attachments = [], []
+    for block in session.materials.raw_data:
+        value = block["value"]
+        if block["type"] == "link" and value.get("url"):
+            links.append(ScheduleLink(url=value["url"], title=value.get("title") or value["url"]))
+        elif block["type"] == "document" and (document := documents.get(value)) is not None:
+            attachments.append(ScheduleLink(url=urljoin(base_url, document.url), title=document.title))
+    if recording_shown(session, now=now):
+        if session.recording_url:
+            links.append(ScheduleLink(url=session.recording_url, title="Recording", type="media"))
+        if session.captions_url:
+            links.append(ScheduleLink(url=session.captions_url, title="Captions and transcript", type="related"))
+    return links, attachments
+
+
+def schedule_data(
+    conference, sessions, *, domain: str, version: str, now: datetime, documents: Mapping | None = None
+) -> ScheduleData:
+    """Plain schedule data for ``conference`` from its ``sessions`` (stream, speakers and
+    cancellation loaded) as it stands at ``now``; ``documents``: those their materials name, by id."""
+    documents = documents or {}
+    base_url = conference.full_url or ""
     tz = conference.zone
     acronym = acronym_for(conference)
     streams = list(conference.streams.all())
@@ -83,6 +143,7 @@ def schedule_data(conference, sessions, *, domain: str) -> ScheduleData:
         start, end = session.start.astimezone(tz), session.end.astimezone(tz)
         day = days.setdefault(start.date(), ScheduleDay(index=0, date=start.date(), start=start, end=end))
         day.start, day.end = min(day.start, start), max(day.end, end)
+        links, attachments = materials_of(session, documents=documents, base_url=base_url, now=now)
         day.rooms.setdefault(session.stream.name, []).append(
             ScheduleEvent(
                 id=session.pk,
@@ -100,13 +161,16 @@ def schedule_data(conference, sessions, *, domain: str) -> ScheduleData:
                     SchedulePerson(id=speaker.pk, guid=stable_uuid(domain, "speaker", speaker.pk), name=speaker.name)
                     for speaker in session.speakers.all()
                 ],
+                links=links,
+                attachments=attachments,
             )
         )
     ordered = [days[key] for key in sorted(days)]
     for index, day in enumerate(ordered, start=1):
         day.index = index
-    last_change = max((s.last_published_at or s.latest_revision_created_at for s in sessions), default=None)
-    version = f"{SCHEDULE_VERSION_PREFIX}-{last_change:%Y%m%d%H%M%S}" if last_change else SCHEDULE_VERSION_PREFIX
+    held_back = [
+        s.start for s in sessions if s.start > now and (s.recording_url or s.captions_url) and not s.called_off
+    ]
     return ScheduleData(
         title=conference.title,
         acronym=acronym,
@@ -118,6 +182,7 @@ def schedule_data(conference, sessions, *, domain: str) -> ScheduleData:
         version=version,
         rooms=rooms,
         days=ordered,
+        recordings_due=min(held_back, default=None),
     )
 
 
@@ -183,10 +248,21 @@ def render_schedule_xml(data: ScheduleData) -> bytes:
                 persons = ET.SubElement(event_el, "persons")
                 for person in event.persons:
                     ET.SubElement(persons, "person", id=str(person.id), guid=person.guid).text = person.name
-                ET.SubElement(event_el, "links")
-                ET.SubElement(event_el, "attachments")
+                links = ET.SubElement(event_el, "links")
+                for link in event.links:
+                    ET.SubElement(
+                        links, "link", href=link.url, **({"type": link.type} if link.type else {})
+                    ).text = link.title
+                attachments = ET.SubElement(event_el, "attachments")
+                for attachment in event.attachments:
+                    ET.SubElement(attachments, "attachment", href=attachment.url).text = attachment.title
     ET.indent(root)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8")
+
+
+def reference(link: ScheduleLink) -> dict:
+    """A link or attachment as the JSON schema's Reference."""
+    return {"url": link.url, "title": link.title, **({"type": link.type} if link.type else {})}
 
 
 def render_schedule_json(data: ScheduleData) -> bytes:
@@ -217,8 +293,8 @@ def render_schedule_json(data: ScheduleData) -> bytes:
                         "abstract": event.abstract,
                         "description": "",
                         "persons": [{"guid": p.guid, "id": p.id, "name": p.name} for p in event.persons],
-                        "links": [],
-                        "attachments": [],
+                        "links": [reference(link) for link in event.links],
+                        "attachments": [reference(attachment) for attachment in event.attachments],
                     }
                     for event in day.rooms.get(room, [])
                 ]

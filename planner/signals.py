@@ -1,12 +1,13 @@
 """Connects Wagtail's publishing to the seat ledger and the feeds, which the page must not know
 about, and changes to people to the caches that hold their names."""
 
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.signals import page_published, page_unpublished
 
 from planner.models import Contribution, Delegate, RegionalEventPage, Registration, SessionPage
 from planner.queries import discussion
 from planner.queries.people import bump_people_version
+from planner.services import changes
 from planner.services.bookings import apply_capacity
 from planner.services.calendar import cancel_calendar_entry, sync_calendar_entry
 from planner.services.indexing import index_saved_session, unindex_deleted_session
@@ -23,6 +24,7 @@ def apply_published_capacity(sender, instance, **kwargs):
 def connect() -> None:
     page_published.connect(apply_published_capacity, sender=RegionalEventPage, dispatch_uid="relay-capacity")
     connect_calendar()
+    connect_changelog()
     post_save.connect(index_saved_session, sender=SessionPage, dispatch_uid="relay-index-session")
     post_delete.connect(unindex_deleted_session, sender=SessionPage, dispatch_uid="relay-unindex-session")
     for model in (Delegate, Registration):  # a name, a privacy choice, who shares a conference
@@ -30,6 +32,32 @@ def connect() -> None:
             signal.connect(people_changed, sender=model, dispatch_uid=f"relay-people-{model.__name__}-{signal}")
     for signal in (post_save, post_delete):  # what the timetable counts
         signal.connect(discussion_changed, sender=Contribution, dispatch_uid=f"relay-discussion-{signal}")
+
+
+def connect_changelog() -> None:
+    """Every publication, unpublication and deletion of a session reaches the changelog
+    (``planner.services.changes``), however it was made: admin, service or import."""
+    pre_save.connect(remember_public_times, sender=SessionPage, dispatch_uid="relay-changes-before")
+    page_published.connect(record_publication, sender=SessionPage, dispatch_uid="relay-changes-published")
+    page_unpublished.connect(record_unpublished, sender=SessionPage, dispatch_uid="relay-changes-unpublished")
+    pre_delete.connect(record_deleted, sender=SessionPage, dispatch_uid="relay-changes-deleted")
+
+
+def remember_public_times(sender, instance, update_fields=None, **kwargs):
+    if update_fields is None:  # publishing writes the whole row; saving a draft's bookkeeping does not
+        changes.remember_public_times(page=instance)
+
+
+def record_publication(sender, instance, **kwargs):
+    changes.record_publication(page=instance)
+
+
+def record_unpublished(sender, instance, **kwargs):
+    changes.record_withdrawal(page=instance)
+
+
+def record_deleted(sender, instance, origin=None, **kwargs):
+    changes.record_withdrawal(page=instance, deleted=True, origin=origin)
 
 
 def people_changed(sender, **kwargs):

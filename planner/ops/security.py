@@ -20,6 +20,8 @@ STRICT = {
     "img-src": "'self' data:",
     "font-src": "'self'",
     "connect-src": "'self'",
+    # Session recordings play in privacy-enhanced players (planner.embeds), nothing else frames.
+    "frame-src": "https://www.youtube-nocookie.com https://player.vimeo.com",
     "object-src": "'none'",
     "base-uri": "'self'",
     "form-action": "'self'",

@@ -1,6 +1,8 @@
 """What an online session's page shows: its details in the viewer's zone, where it continues
 face to face, and its discussion with what the viewer may do there."""
 
+from django.utils import timezone
+
 from cms.caching import parent_page
 from planner.forms.discussion import discussion_forms
 from planner.pages.fragments import page_fragment
@@ -39,7 +41,12 @@ def context(page, request, context: dict) -> dict:
             page, request, f"head:{viewer_zone.key}", "planner/includes/session_head.html", details
         ),
         session_about=page_fragment(
-            page, request, f"about:{viewer_zone.key}", "planner/includes/session_about.html", details
+            page,
+            request,
+            # Drawn again when the session starts: its recording shows from then on.
+            f"about:{viewer_zone.key}:{page.start <= timezone.now()}",
+            "planner/includes/session_about.html",
+            details,
         ),
     )
     if page.pk and not request.user.is_authenticated:

@@ -16,7 +16,6 @@ from planner.models import (
     ConferencePage,
     RegionalEventPage,
     SessionPage,
-    Speaker,
     Stream,
 )
 from planner.queries.discussion import contribution_counts
@@ -180,19 +179,6 @@ def regional_events(conference: ConferencePage) -> QuerySet[RegionalEventPage]:
         .child_of(conference)
         .select_related("venue", "seats", "cancellation")
         .order_by("start")
-    )
-
-
-def conference_speakers(conference: ConferencePage) -> QuerySet[Speaker]:
-    """Speakers in the published sessions of ``conference``, each with those sessions in time order."""
-    sessions = public(SessionPage.objects.live()).child_of(conference)
-    return (
-        Speaker.objects.filter(sessions__in=sessions)
-        .distinct()
-        .order_by("name")
-        .prefetch_related(
-            Prefetch("sessions", queryset=sessions.select_related("stream").order_by("start"), to_attr="programme")
-        )
     )
 
 

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from planner.models import Booking, Cancellation, CancellationNotice, RegionalEventPage, SessionPage, SessionStar
 from planner.models.people import ACTIVE_STATUSES
 from planner.services.calendar import sync_calendar_entry
+from planner.services.changes import record_call_off
 from planner.services.emails import cancellation_email
 from planner.services.queue import enqueue_after_commit
 
@@ -44,6 +45,7 @@ def cancel_page(*, page, reason: str, by=None) -> Cancellation:
     )
     if created:
         sync_calendar_entry(page=page)  # STATUS:CANCELLED in every feed that lists it
+        record_call_off(page=page, cancelled=True)  # in the programme's changelog
         # One task that writes to everyone, not one per person queued from the request: a
         # meetup of 1,200 would keep the planner waiting on 1,200 queue writes.
         enqueue_after_commit("planner.tasks.send_cancellation_notices", cancellation.pk)
@@ -56,6 +58,7 @@ def reinstate_page(*, page) -> bool:
     deleted, _ = Cancellation.objects.filter(page_id=page.pk).delete()
     if deleted and page.live:
         sync_calendar_entry(page=page.specific)
+        record_call_off(page=page.specific, cancelled=False)
     return bool(deleted)
 
 

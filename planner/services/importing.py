@@ -15,6 +15,7 @@ from planner.models.programme import free_speaker_slug
 from planner.programme_files.plan import CREATE, REJECTED, UNCHANGED, UPDATE, ImportPlan, plan_import
 from planner.programme_files.readers import FileRefused, ProgrammeFile, SpeakerInFile, person_key, read_programme_file
 from planner.services.calendar import add_calendar_entries
+from planner.services.changes import record_sessions_added
 from planner.services.indexing import index_objects, record_references, search_index_deferred
 from planner.services.publishing import publish_new_pages
 from planner.services.queue import enqueue_after_commit
@@ -89,9 +90,11 @@ def apply_import(
             changed.append(page)
         # New sessions are written a table at a time: the same pages, revisions, history,
         # speakers and indexes as publishing each would write, and their calendar feed entries
-        # (what publishing's signal would add), in a constant number of queries, not ~90 a row.
+        # and changelog rows (what publishing's signals would add), in a constant number of
+        # queries, not ~90 a row. (The changed sessions' moves are recorded by page_published.)
         publish_new_pages(parent=conference, pages=new_sessions, user=user)
         add_calendar_entries(pages=new_sessions)
+        record_sessions_added(conference=conference, sessions=new_sessions)
     for page in changed:
         ReferenceIndex.create_or_update_for_object(page)
     check_imported(conference=conference, programme=programme, plan=plan)

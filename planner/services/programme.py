@@ -153,7 +153,8 @@ def move_session(*, session: SessionPage, start: datetime, end: datetime, stream
 
     The move is made on the latest revision, so a planner's unpublished edits are kept, not
     overwritten: a live page without pending edits is published at once (feeds update); a
-    page with pending edits gets a new draft holding both, to publish from the editor."""
+    page with pending edits gets a new draft holding both, to publish from the editor. The
+    publication reaches the changelog through ``page_published`` (``services.changes``), once."""
     session = SessionPage.objects.select_for_update().get(pk=session.pk)
     conference = session.get_parent().specific
     latest = session.get_latest_revision_as_object()

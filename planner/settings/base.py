@@ -230,6 +230,10 @@ WAGTAIL_SITE_NAME = "Relay"
 WAGTAILADMIN_BASE_URL = env_url("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000", schemes={"http", "https"})
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
+# Recordings: YouTube and Vimeo players written offline (planner/embeds.py). Wagtail's oEmbed
+# finder is left out on purpose: it would fetch any other address from its provider when a
+# page is shown; those are shown as plain links instead.
+WAGTAILEMBEDS_FINDERS = [{"class": "planner.embeds"}]
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
 

@@ -4,22 +4,31 @@ pick the entries and wrap the bytes calendars.py makes in an HTTP response with 
 import hashlib
 import re
 import time
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseNotFound
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.http import require_http_methods
+from wagtail.documents import get_document_model
 
-from cms.caching import cached
+from cms.caching import DAY, cached, versioned
 from planner import calendars
 from planner.models import CalendarEntry, CalendarToken, ConferencePage, Stream
 from planner.queries import calendar as calendar_queries
 from planner.queries import programme as queries
-from planner.schedule_export import render_schedule_json, render_schedule_xml, schedule_data
+from planner.schedule_export import (
+    material_document_ids,
+    render_schedule_json,
+    render_schedule_xml,
+    schedule_data,
+    schedule_version,
+)
 from planner.services.calendar import hash_token
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -207,17 +216,31 @@ def personal_feed(request, token: str):
 
 def schedule_response(request, conference_id: int, *, fmt: str):
     """The conference's schedule as ``fmt`` (xml or json), written once per content version
-    (an edit, move or cancellation retires it: ``cms.caching``), with an ETag."""
+    (an edit, move or cancellation retires it: ``cms.caching``), and again when a session
+    whose recording it held back starts, with an ETag."""
 
-    def build() -> tuple[bytes, str]:
+    def build() -> tuple[bytes, str, datetime | None]:
         conference = ConferencePage.objects.live().filter(pk=conference_id).first()
         if conference is None:
-            return b"", ""
-        data = schedule_data(conference, list(queries.conference_sessions(conference)), domain=feed_domain())
+            return b"", "", None
+        sessions = list(queries.conference_sessions(conference))
+        ids = material_document_ids(sessions)
+        data = schedule_data(
+            conference,
+            sessions,
+            domain=feed_domain(),
+            version=schedule_version(conference.schedule_changes.count()),
+            now=timezone.now(),
+            documents=get_document_model().objects.in_bulk(ids) if ids else {},
+        )
         body = render_schedule_xml(data) if fmt == "xml" else render_schedule_json(data)
-        return body, f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+        return body, f'"{hashlib.sha256(body).hexdigest()[:32]}"', data.recordings_due
 
-    body, etag = cached(f"schedule:{conference_id}:{fmt}", build)
+    key = f"schedule:{conference_id}:{fmt}"
+    body, etag, rebuild_at = cached(key, build)
+    if rebuild_at and rebuild_at <= timezone.now():
+        body, etag, rebuild_at = rebuilt = build()
+        cache.set(versioned(key), rebuilt, DAY)
     if not body:
         raise Http404("No such conference.")
     content_type = "application/xml; charset=utf-8" if fmt == "xml" else "application/json; charset=utf-8"
