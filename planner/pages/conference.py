@@ -4,8 +4,10 @@ its filters, the meetups on a map, the speakers, and the findings (as a page and
 import functools
 import re
 
+from django.middleware.csrf import get_token
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -47,7 +49,12 @@ def context(page, request, context: dict) -> dict:
         registered=registered,
         ended=bool(page.end_date) and page.end_date < timezone.localdate(timezone=page.zone),
         conference_facts=page_fragment(page, request, "facts", "planner/includes/conference_facts.html", parts),
-        programme=with_contribution_counts(programme, counts),
+        programme=with_stars(
+            with_contribution_counts(programme, counts),
+            request,
+            viewer=viewer,
+            starred=people.starred_session_ids(viewer, page) if page.pk else set(),
+        ),
         meetups=page_fragment(
             page,
             request,
@@ -108,6 +115,43 @@ def with_contribution_counts(html: str, counts: dict[int, int]) -> str:
         )
 
     return mark_safe(COUNT_MARK.sub(link, html))  # noqa: S308  # nosec B308 B703 - our own rendered, escaped HTML
+
+
+STAR_MARK = re.compile(r"<!--relay:star:(\d+):(on|cancelled)-->")
+
+
+def with_stars(html: str, request, *, viewer, starred: set[int]) -> str:
+    """``html`` with each session's star mark replaced, for a signed-in delegate, by a plain
+    form (it works without JavaScript) that stars it, or says it is in their programme and
+    unstars it; for anyone else, by nothing. A cancelled session can only be unstarred."""
+    if viewer is None:
+        return mark_safe(STAR_MARK.sub("", html))  # noqa: S308  # nosec B308 B703 - our own rendered, escaped HTML
+    token, path = get_token(request), request.get_full_path()
+
+    def form(match) -> str:
+        pk, state = int(match.group(1)), match.group(2)
+        if pk not in starred and state == "cancelled":
+            return ""
+        action, label, note = (
+            ("unstar", "Remove from my programme", mark_safe('<p class="starred">★ In your programme</p>'))  # noqa: S308  # nosec B308 B703
+            if pk in starred
+            else ("star", "☆ Add to my programme", "")
+        )
+        return format_html(
+            '{}<form method="post" action="{}" class="star-form">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<input type="hidden" name="action" value="{}"><input type="hidden" name="next" value="{}#session-{}">'
+            '<button type="submit" class="link-button">{}</button></form>',
+            note,
+            reverse("account:star", args=[pk]),
+            token,
+            action,
+            path,
+            pk,
+            label,
+        )
+
+    return mark_safe(STAR_MARK.sub(form, html))  # noqa: S308  # nosec B308 B703 - our own rendered, escaped HTML
 
 
 def meetup_points(meetups) -> list[MapPoint]:

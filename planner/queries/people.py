@@ -222,6 +222,17 @@ def is_registered(conference, viewer: Delegate | None) -> bool:
     return viewer is not None and Registration.objects.filter(delegate=viewer, conference=conference).exists()
 
 
+def starred_session_ids(viewer: Delegate | None, conference) -> set[int]:
+    """The sessions of ``conference`` that ``viewer`` starred (none for anyone signed out)."""
+    if viewer is None:
+        return set()
+    return set(
+        SessionStar.objects.filter(delegate=viewer, session__path__startswith=conference.path).values_list(
+            "session_id", flat=True
+        )
+    )
+
+
 def has_starred(session, viewer: Delegate | None) -> bool:
 
     return viewer is not None and SessionStar.objects.filter(delegate=viewer, session=session).exists()
