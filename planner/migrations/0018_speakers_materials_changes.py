@@ -79,7 +79,12 @@ class Migration(migrations.Migration):
             model_name="speaker",
             name="slug",
             field=models.SlugField(
-                help_text="The end of their page's address: /<conference>/speakers/<slug>/.", max_length=200, null=True
+                # No index yet: the unique constraint below brings its own (on PostgreSQL an index
+                # here and the constraint's would both be named ..._like).
+                db_index=False,
+                help_text="The end of their page's address: /<conference>/speakers/<slug>/.",
+                max_length=200,
+                null=True,
             ),
         ),
         migrations.AlterField(
