@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from planner import timefmt
@@ -15,6 +16,7 @@ from planner.queries.discussion import connection_states
 from planner.queries.people import directory as directory_query
 from planner.queries.people import is_registered, viewer_delegate, waitlist_positions, what_cancelling_does
 from planner.queries.people import my_programme as my_programme_query
+from planner.rules.joining import join_link, may_see_join_links
 from planner.services.agenda import cancel_registration, register_online, set_star
 from planner.services.bookings import BookingRefused, book_meetup, cancel_booking
 from planner.services.calendar import issue_calendar_token, revoke_calendar_token
@@ -108,20 +110,30 @@ def star(request, session_id: int):
 
 @login_required
 def my_programme(request):
-    """The delegate's own programme in their zone, with clashes flagged."""
+    """The delegate's own programme in their zone, a day at a time, with clashes flagged and
+    each session's join link when it is open (planner.rules.joining)."""
     delegate = require_delegate(request)
     items = my_programme_query(delegate)
+    tz = timefmt.zone(delegate.time_zone)
+    conferences = list(ConferencePage.objects.live().filter(registrations__delegate=delegate).order_by("start_date"))
+    registered = tuple(conference.path for conference in conferences)
+    may_join = may_see_join_links(request.user, registered=False)
+    days: dict = {}
+    for item in items:
+        zone = item.page.zone if item.kind == "meetup" else tz
+        days.setdefault(timezone.localtime(item.start, zone).date(), []).append(item)
+        if item.kind == "session":
+            item.join = join_link(item.page, may_join=may_join or item.page.path.startswith(registered))
     return render(
         request,
         "account/my_programme.html",
         {
             "items": items,
-            "tz": timefmt.zone(delegate.time_zone),
+            "days": [(timefmt.long_date(day), day_items) for day, day_items in sorted(days.items())],
+            "tz": tz,
             "delegate": delegate,
             "has_calendar": CalendarToken.objects.filter(delegate=delegate).exists(),
-            "conferences": ConferencePage.objects.live()
-            .filter(registrations__delegate=delegate)
-            .order_by("start_date"),
+            "conferences": conferences,
         },
     )
 

@@ -123,3 +123,18 @@ def feed_descriptions(client, path: str) -> str:
 def test_the_clock_used_is_the_real_one_outside_the_tests(session):
     assert join_link(session, may_join=True).opens_at == session.start - timedelta(minutes=15)
     assert session.start > timezone.now()
+
+
+def test_my_programme_is_grouped_by_day_with_the_join_link_when_it_opens(client, conference, session):
+    delegate = registered_person(conference, "Amira Shah")
+    set_star(delegate=delegate, session=session, starred=True)
+    later = make_session(conference, title="Places people stay", start=session.start + timedelta(days=1))
+    set_star(delegate=delegate, session=later, starred=True)
+    client.force_login(delegate.user)
+    with at(session, -60):
+        before = client.get("/my/programme/").content.decode()
+    monday, tuesday = before.index("Monday 8 March 2027"), before.index("Tuesday 9 March 2027")
+    assert monday < before.index("Shared care records") < tuesday < before.index("Places people stay")
+    assert LINK not in before and "The link to join appears here from 09:15 GMT" in before
+    with at(session, 0):
+        assert f'href="{LINK}"' in client.get("/my/programme/").content.decode()
