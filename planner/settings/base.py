@@ -229,6 +229,38 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_SITE_NAME = "Relay"
 WAGTAILADMIN_BASE_URL = env_url("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000", schemes={"http", "https"})
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Site search (cms/search.py): what each group of results is, and how it is matched. Named
+# here because the site shell never imports the planner. Equal groups show in this order.
+RELAY_SEARCH_GROUPS = [
+    {
+        "key": "meetups",
+        "heading": "Meetups",
+        "model": "planner.RegionalEventPage",
+        "place": "venue__town",
+        "order": "start",
+        "words": ["meetup"],
+        "related": ["venue", "cancellation"],
+    },
+    {
+        "key": "sessions",
+        "heading": "Sessions",
+        "model": "planner.SessionPage",
+        "order": "start",
+        "words": ["session"],
+        "related": ["stream", "cancellation"],
+    },
+    {
+        "key": "speakers",
+        "heading": "Speakers",
+        "model": "planner.Speaker",
+        "name": "name",
+        "order": "name",
+        "words": ["speaker"],
+        "shown_through": "sessions",
+        "urls": "planner.queries.speakers.speaker_conference_urls",
+    },
+    {"key": "pages", "heading": "Pages", "model": "wagtailcore.Page"},
+]
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
 # Recordings: YouTube and Vimeo players written offline (planner/embeds.py). Wagtail's oEmbed
 # finder is left out on purpose: it would fetch any other address from its provider when a
