@@ -23,7 +23,8 @@ from bench.scenes import big_conference, many_meetups
 from bench.timing import measure, measure_posts, row
 from planner.demo.programme import load_demo
 from planner.demo.report import load_demo_report
-from planner.models import ConferencePage, Delegate, RegionalEventPage, SessionPage
+from planner.models import ConferencePage, Delegate, RegionalEventPage, SessionPage, Speaker
+from planner.queries.speakers import speaker_url
 from planner.services.calendar import issue_calendar_token
 from venues.gazetteer import load_outward_codes
 from venues.models import OutwardCode
@@ -53,6 +54,7 @@ def run(*, url: str, scale: int, repeat: int, packs: int, load_seconds: int, onl
     meetup = (
         RegionalEventPage.objects.live().child_of(conference).filter(start__gt=timezone.now()).order_by("start").first()
     )
+    conference_sessions = SessionPage.objects.live().child_of(conference)
     pages = [
         ("home", "/"),
         ("conference (timetable)", conference.url),
@@ -60,6 +62,11 @@ def run(*, url: str, scale: int, repeat: int, packs: int, load_seconds: int, onl
         ("session", session.url),
         ("regional meetup", meetup.url),
         ("search ‘social care’", "/search/?q=social+care"),
+        ("search ‘Leeds’", "/search/?q=Leeds"),
+        ("search ‘algoritm’ (typo)", "/search/?q=algoritm"),
+        ("speaker page", speaker_url(conference, Speaker.objects.filter(sessions__in=conference_sessions).first())),
+        ("now and next", conference.url + "now/"),
+        ("schedule changes", conference.url + "changes/"),
         ("API sessions (20)", "/api/v2/pages/?type=planner.SessionPage&fields=start,end,stream,speakers"),
         ("healthz", "/healthz"),
         ("feed: conference (90)", f"/calendar/conference/{conference.pk}.ics"),
