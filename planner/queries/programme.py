@@ -8,6 +8,7 @@ from datetime import date, datetime
 from urllib.parse import urlencode
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from cms.caching import Version, public
 from planner import timefmt
@@ -202,15 +203,24 @@ def meetup_agenda(meetup: RegionalEventPage) -> list[AgendaItem]:
     )
 
 
-def conferences_with_meetups() -> list[ConferencePage]:
-    """Published conferences, earliest first, each with ``.meetups`` (published, with venues)."""
+# The home page shows each conference's next few meetups; the conference page lists them all.
+HOME_MEETUPS = 6
+
+
+def conferences_with_meetups(*, shown: int = HOME_MEETUPS) -> list[ConferencePage]:
+    """Published conferences, earliest first, each with ``.meetups``: its next ``shown``
+    published meetups that have not ended (with venues, seats and any cancellation), and
+    ``.meetup_count``, how many there are in all. Three queries, however many meetups."""
     conferences = list(public(ConferencePage.objects.live()).order_by("start_date"))
-    meetups_by_parent: dict[str, list[RegionalEventPage]] = defaultdict(list)
-    meetups = (
-        public(RegionalEventPage.objects.live()).select_related("venue", "seats", "cancellation").order_by("start")
-    )
-    for meetup in meetups:
-        meetups_by_parent[meetup.path[: -RegionalEventPage.steplen]].append(meetup)
+    upcoming = public(RegionalEventPage.objects.live()).filter(end__gt=timezone.now())
+    by_parent: dict[str, list[int]] = defaultdict(list)
+    for pk, path in upcoming.order_by("start", "pk").values_list("pk", "path"):
+        by_parent[path[: -RegionalEventPage.steplen]].append(pk)
+    wanted = [pk for pks in by_parent.values() for pk in pks[:shown]]
+    pages = RegionalEventPage.objects.filter(pk__in=wanted).select_related("venue", "seats", "cancellation")
+    by_pk = {page.pk: page for page in pages} if wanted else {}
     for conference in conferences:
-        conference.meetups = meetups_by_parent.get(conference.path, [])
+        pks = by_parent.get(conference.path, [])
+        conference.meetups = [by_pk[pk] for pk in pks[:shown] if pk in by_pk]
+        conference.meetup_count = len(pks)
     return conferences

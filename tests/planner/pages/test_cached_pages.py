@@ -247,3 +247,15 @@ def test_meetup_cards_show_places_left_then_full_then_cancelled_at_the_next_requ
     for url in (conference.url, home):
         card = text(client, url).split("Yorkshire meetup", 1)[1]
         assert "Cancelled" in card.split("</li>", 1)[0]
+
+
+def test_the_home_page_shows_the_next_six_meetups_and_links_to_all_at_constant_cost(client, conference):
+    for n in range(3):
+        make_meetup(conference, title=f"Meetup {n}", day=conference.start_date + timedelta(days=40 + n))
+    few = queries_for(client, "/")
+    for n in range(3, 9):
+        make_meetup(conference, title=f"Meetup {n}", day=conference.start_date + timedelta(days=40 + n))
+    body = text(client, "/")
+    assert [f"Meetup {n}" in body for n in range(9)] == [True] * 6 + [False] * 3
+    assert f"All 9 upcoming meetups of {conference.title}" in body
+    assert queries_for(client, "/") == few
