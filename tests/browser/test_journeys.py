@@ -65,7 +65,7 @@ def test_delegate_stars_sessions_sees_them_and_gets_a_calendar_address(delegate_
         tab.get_by_role("button", name="Add to my programme").click()
         expect(tab.get_by_text("In your programme.")).to_be_visible()
     tab.get_by_role("link", name="My programme").first.click()
-    items = tab.locator("ol.agenda > li h2")
+    items = tab.locator("ol.agenda > li h3")
     expect(items).to_have_text(["Open data that residents use", "Town deals, year two"])
     tab.get_by_role("button", name="Get my calendar address").click()
     feed_url = tab.locator("code.feed-url").inner_text()

@@ -288,7 +288,7 @@ def test_my_programme_marks_a_cancelled_session_and_stops_counting_its_clashes(c
     cancel_page(page=starred, reason="Speaker unwell.")
     client.force_login(delegate.user)
     page = BeautifulSoup(client.get("/my/programme/").content, "html.parser")
-    items = {li.h2.get_text(strip=True): li.get_text(" ", strip=True) for li in page.select("ol.agenda > li")}
+    items = {li.h3.get_text(strip=True): li.get_text(" ", strip=True) for li in page.select("ol.agenda > li")}
     assert "Cancelled Speaker unwell." in items["Open data"]
     assert "Clashes with" not in items["Care records"]
 
