@@ -126,9 +126,7 @@ def catchments(towns: list[Town], sites: list[Site]) -> list[Catchment]:
         # The nearest by a flat-earth measure (enough to choose between sites at the scale of
         # the isles, and cheap over hundreds of sites), then its great-circle distance.
         kx = math.cos(math.radians(town.latitude))
-        site = min(
-            sites, key=lambda s: (s.latitude - town.latitude) ** 2 + ((s.longitude - town.longitude) * kx) ** 2
-        )
+        site = min(sites, key=lambda s: (s.latitude - town.latitude) ** 2 + ((s.longitude - town.longitude) * kx) ** 2)
         km = haversine_km(town.latitude, town.longitude, site.latitude, site.longitude)
         catchment = result[site.key]
         catchment.delegates += town.delegates

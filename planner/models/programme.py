@@ -171,7 +171,12 @@ class Stream(models.Model):
 
 def free_speaker_slug(name: str, taken: set[str]) -> str:
     """A slug for a speaker called ``name`` not in ``taken`` (jo-smith, then jo-smith-2), added to it."""
-    base = slugify(name)[:190].strip("-") or "speaker"
+    return unused_slug(name, taken, max_length=190, fallback="speaker")
+
+
+def unused_slug(text: str, taken: set[str], *, max_length: int, fallback: str) -> str:
+    """A slug of ``text`` (at most ``max_length`` before any ``-2``) not in ``taken``, added to it."""
+    base = slugify(text)[:max_length].strip("-") or fallback
     slug, n = base, 1
     while slug in taken:
         n += 1

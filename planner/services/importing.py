@@ -5,13 +5,12 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from cms.caching import content_changed
 from planner.models import ConferencePage, ImportRun, ImportStatus, SessionFormat, SessionPage, Speaker
-from planner.models.programme import free_speaker_slug
+from planner.models.programme import free_speaker_slug, unused_slug
 from planner.programme_files.plan import CREATE, REJECTED, UNCHANGED, UPDATE, ImportPlan, plan_import
 from planner.programme_files.readers import FileRefused, ProgrammeFile, SpeakerInFile, person_key, read_programme_file
 from planner.services.calendar import add_calendar_entries
@@ -205,10 +204,4 @@ def add_speakers(people: list[SpeakerInFile]) -> dict[str, Speaker]:
 
 def free_slug(title: str, taken: set[str]) -> str:
     """A slug for a new session unused among the conference's pages (and recorded as taken)."""
-    base = slugify(title)[:80].strip("-") or "session"
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
-    taken.add(slug)
-    return slug
+    return unused_slug(title, taken, max_length=80, fallback="session")
